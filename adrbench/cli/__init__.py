@@ -1,0 +1,1 @@
+"""The command line: the only part of adrbench that knows about terminals and argument parsing."""

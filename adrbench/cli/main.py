@@ -1,0 +1,117 @@
+"""`adrbench`: run models on tasks, re-score predictions, list what is available, and the data/table tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from adrbench.cli.common import console, err_console, parse_kv, progress_bar
+from adrbench.errors import AdrbenchError
+from adrbench.registry import UnknownNameError
+
+app = typer.Typer(
+    name="adrbench", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="Benchmark and evaluation suite for Action Difference Reasoning (ADR), JIGSAWS and FitnessAQA.",
+)
+
+
+def _metrics_table(metrics: dict, title: str) -> Table:
+    from adrbench.scoring import summary_rows
+
+    table = Table(title=title)
+    for col in ("metric", "value (95% CI)", "n"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for row in summary_rows(metrics):
+        table.add_row(*row)
+    return table
+
+
+@app.command()
+def run(
+    model: Annotated[str, typer.Option("--model", "-m", help="registered model name (see `adrbench models`)")],
+    task: Annotated[str, typer.Option("--task", "-t", help="task name (see `adrbench tasks`)")] = "adr-synth",
+    data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
+    seed: Annotated[int, typer.Option(help="seed for data generation, training and bootstrap")] = 0,
+    limit: Annotated[int | None, typer.Option(min=1, help="only the first N test items")] = None,
+    out: Annotated[Path | None, typer.Option(help="run folder (default runs/<task>/<model>-<hash>)")] = None,
+    model_arg: Annotated[list[str] | None, typer.Option("--model-arg", "-M", help="model option key=value")] = None,
+    task_arg: Annotated[list[str] | None, typer.Option("--task-arg", "-T", help="task option key=value")] = None,
+    n_bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap resamples for 95% CIs")] = 1000,
+) -> None:
+    """Fit MODEL on the task's train split, predict its test split, score, and write one run folder."""
+    from adrbench.runner import run as run_config
+    from adrbench.runs import RunConfig
+
+    config = RunConfig(model=model, task=task, model_args=parse_kv(model_arg, "--model-arg"),
+                       task_args=parse_kv(task_arg, "--task-arg"), seed=seed, limit=limit,
+                       data_root=str(data_root) if data_root else None, n_bootstrap=n_bootstrap)
+    with progress_bar() as update:
+        result = run_config(config, out=out, progress=update)
+    console.print(_metrics_table(result.metrics, f"{model} on {task} ({config.split})"))
+    resumed = f", {result.n_resumed} resumed" if result.n_resumed else ""
+    console.print(f"run folder: {result.directory} ({result.n_predicted} predicted{resumed})")
+
+
+@app.command()
+def score(
+    task: Annotated[str, typer.Option("--task", "-t", help="task name")],
+    predictions: Annotated[Path, typer.Option(help="predictions JSON Lines file")],
+    data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
+    seed: Annotated[int, typer.Option(help="data seed (synthetic tasks) and bootstrap seed")] = 0,
+    task_arg: Annotated[list[str] | None, typer.Option("--task-arg", "-T")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write the metrics JSON here")] = None,
+    n_bootstrap: Annotated[int, typer.Option(min=0)] = 1000,
+) -> None:
+    """Score a predictions file against the task's test split; print a table and the JSON."""
+    from adrbench.jsonl import write_json
+    from adrbench.runner import score_file
+
+    metrics = score_file(task, predictions, data_root=data_root, seed=seed,
+                         task_args=parse_kv(task_arg, "--task-arg"), n_bootstrap=n_bootstrap)
+    console.print(_metrics_table(metrics, f"{predictions} on {task}"))
+    if json_out:
+        write_json(json_out, metrics)
+    else:
+        console.print_json(json.dumps(metrics))
+
+
+@app.command()
+def tasks() -> None:
+    """List the tasks."""
+    from adrbench.tasks import get_task
+    from adrbench.tasks.registry import TASKS
+
+    table = Table("task", "unit", "data", "about")
+    for name in TASKS:
+        task = get_task(name)
+        data = "embedded (synthetic)" if task.synthetic else f"--data-root or ${task.env_var}"
+        table.add_row(name, task.unit, data, task.summary)
+    console.print(table)
+
+
+@app.command()
+def models() -> None:
+    """List the models (built-in and plugins)."""
+    from adrbench.models.registry import available_models
+
+    table = Table("model", "source")
+    for name, source in available_models().items():
+        table.add_row(name, source)
+    console.print(table)
+
+
+def main() -> None:
+    """Console entry point: user errors become one clear line on stderr and a non-zero exit, not a traceback."""
+    try:
+        app()
+    except (AdrbenchError, UnknownNameError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        err_console.print("interrupted; run the same command again to resume")
+        sys.exit(130)

@@ -1,0 +1,81 @@
+"""The one JSON Lines reader/writer of adrbench: typed records, errors with file and line, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from adrbench.errors import DataError
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def dumps(obj: object) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept; the same object always gives the same bytes."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def read_records(path: str | Path, record: type[R]) -> list[R]:
+    """Read a JSON Lines file of `record`s; a bad line raises DataError naming the file, line and field."""
+    return list(iter_records(path, record))
+
+
+def iter_records(path: str | Path, record: type[R]) -> Iterator[R]:
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    with handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", line=lineno) from None
+            try:
+                yield record.model_validate(obj)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                field = ".".join(str(p) for p in err["loc"]) or None
+                raise DataError(path, err["msg"], line=lineno, field=field) from None
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a whole file so that readers see the old or the new content, never a partial one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_records(path: str | Path, records: Iterable[BaseModel]) -> None:
+    """Write a whole JSON Lines file atomically."""
+    write_atomic(path, "".join(dumps(r.model_dump(mode="json")) + "\n" for r in records))
+
+
+def write_json(path: str | Path, obj: object) -> None:
+    """Write a canonical, indented JSON file atomically (same object → same bytes)."""
+    write_atomic(path, json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def append_record(handle: IO[str], record: BaseModel) -> None:
+    """Append one record and flush it to disk, so a killed process loses at most the line being written."""
+    handle.write(dumps(record.model_dump(mode="json")) + "\n")
+    handle.flush()
+    os.fsync(handle.fileno())

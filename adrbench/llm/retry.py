@@ -1,0 +1,71 @@
+"""Retry policy: exponential backoff with jitter, honouring a server's Retry-After, for transient failures."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class TransientError(Exception):
+    """A failure worth retrying (429, 5xx, timeout, connection, malformed body); `reason` is safe to record."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class PermanentError(Exception):
+    """A failure that a retry cannot fix (bad request, auth, unknown model)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """`max_retries` retries after the first attempt; delay n is drawn from [d/2, d], d = min(cap, base·2ⁿ).
+
+    A Retry-After from the server is a floor on the delay (up to `max_retry_after`), so rate limits are obeyed.
+    """
+
+    max_retries: int = 6
+    base_s: float = 0.5
+    cap_s: float = 30.0
+    max_retry_after_s: float = 120.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds to wait before retry number `attempt` (0-based)."""
+        ceiling = min(self.cap_s, self.base_s * (2.0**attempt))
+        wait = ceiling / 2 + rng.uniform(0.0, ceiling / 2)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_retry_after_s))
+        return wait
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds from `retry-after-ms`, or `Retry-After` as seconds or an HTTP date; None if absent or bad."""
+    if not headers:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,46 @@
+"""The one small interface a model implements to be run by adrbench."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from adrbench.dataset import Dataset
+from adrbench.records import Pair, Prediction, Unit, Video
+
+
+class Model(ABC):
+    """A model adapter.
+
+    Lifecycle used by the runner: ``__init__(**model_args)`` → ``fit(data, seed)`` on ``data.splits["train"]``
+    (a no-op for zero-shot models) → ``predict(data, batch)`` on batches of test items, whose predictions are
+    written as they come. Keyword arguments come from ``--model-arg k=v`` as strings; a model parses them and
+    returns its resolved settings from ``config()``, which the run records.
+    """
+
+    name: ClassVar[str]
+    units: ClassVar[frozenset[Unit]] = frozenset({"pair", "video"})
+    tasks: ClassVar[frozenset[str] | None] = None  # task families it supports (None: all of its units)
+    trainable: ClassVar[bool] = False
+    batch_size: int = 64
+
+    def fit(self, data: Dataset, seed: int) -> None:  # noqa: B027 - zero-shot models need no training
+        """Train on the train split of `data`."""
+
+    @abstractmethod
+    def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
+        """One prediction per item, in order; a failed item is a prediction with None fields and meta['error']."""
+
+    def config(self) -> dict[str, Any]:
+        """The resolved settings of this model (recorded in the run's config.json)."""
+        return {}
+
+    def save(self, directory: Path) -> bool:
+        """Save the fitted state so a resumed run need not train again; False if the model keeps none."""
+        return False
+
+    def load(self, directory: Path) -> bool:
+        """Load a state saved by `save`; False if there is none."""
+        return False

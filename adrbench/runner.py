@@ -1,0 +1,207 @@
+"""Run a model on a task: fit on train, predict the test items as JSON lines written as they come, score.
+
+A run folder holds config.json, predictions.jsonl, metrics.json (and model/ for trained models). Started again
+with the same arguments, a killed run resumes in the same folder: it keeps every complete prediction line,
+predicts only the rest, and reuses the saved model instead of training again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from adrbench import provenance
+from adrbench.dataset import Dataset
+from adrbench.errors import AdrbenchError, ConfigError
+from adrbench.jsonl import append_record, write_json
+from adrbench.models import get_model_class
+from adrbench.models.base import Model
+from adrbench.records import PairPrediction, Prediction, VideoPrediction, prediction_id
+from adrbench.runs import CONFIG_FILE, METRICS_FILE, MODEL_DIR, PREDICTIONS_FILE, RunConfig, RunResult
+from adrbench.seeding import seed_everything
+from adrbench.tasks import get_task
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def load_task_data(config: RunConfig) -> Dataset:
+    """Load the run's task, restricted to the first `limit` items of its split."""
+    data = get_task(config.task).load(
+        Path(config.data_root) if config.data_root else None, seed=config.seed, **config.task_args
+    )
+    if config.split not in data.splits:
+        raise ConfigError(f"task {config.task!r} has no split {config.split!r}; it has {sorted(data.splits)}")
+    if config.limit is not None:
+        splits = dict(data.splits)
+        splits[config.split] = splits[config.split][: config.limit]
+        data = dataclasses.replace(data, splits=splits)
+    return data
+
+
+def build_model(config: RunConfig, data: Dataset) -> Model:
+    """Instantiate the model and check it can run on the task."""
+    cls = get_model_class(config.model)  # cached by the import system: resolving it twice costs nothing
+    if data.unit not in cls.units:
+        raise ConfigError(f"model {config.model!r} predicts {sorted(cls.units)} items; task {config.task!r} "
+                          f"evaluates {data.unit} items")
+    family = data.task.removesuffix("-synth")
+    if cls.tasks is not None and family not in cls.tasks:
+        raise ConfigError(f"model {config.model!r} supports tasks {sorted(cls.tasks)}, not {family!r}")
+    try:
+        return cls(**config.model_args)
+    except TypeError as exc:
+        raise ConfigError(f"model {config.model!r}: bad --model-arg ({exc})") from None
+
+
+def read_done(path: Path, record: type[PairPrediction] | type[VideoPrediction]) -> dict[str, Prediction]:
+    """Complete predictions already in the file; a torn last line (killed mid-write) is cut off."""
+    if not path.exists():
+        return {}
+    raw = path.read_bytes()
+    keep = raw[: raw.rfind(b"\n") + 1]
+    done: dict[str, Prediction] = {}
+    for lineno, line in enumerate(keep.decode("utf-8").splitlines(), start=1):
+        try:
+            pred = record.model_validate(json.loads(line))
+        except ValueError as exc:
+            raise AdrbenchError(f"{path}, line {lineno}: not a prediction of this run ({exc}); "
+                                f"remove the run folder to start again") from None
+        done[prediction_id(pred)] = pred
+    if len(keep) != len(raw):
+        with path.open("r+b") as handle:
+            handle.truncate(len(keep))
+    return done
+
+
+def _prepare_folder(config: RunConfig, out: Path, model: Model, data: Dataset) -> None:
+    existing = out / CONFIG_FILE
+    if existing.exists():
+        old = json.loads(existing.read_text(encoding="utf-8"))
+        if old.get("config_hash") != config.config_hash():
+            raise ConfigError(f"{out} holds a different run (config hash {old.get('config_hash')}); "
+                              f"choose another --out or remove it")
+        return
+    write_json(existing, _config_record(config, model, data, status="running"))
+
+
+def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) -> dict[str, Any]:
+    return {
+        "config": config.model_dump(),
+        "config_hash": config.config_hash(),
+        "model": config.model,
+        "task": config.task,
+        "seed": config.seed,
+        "model_args": config.model_args,
+        "model_config": model.config(),
+        "data_fingerprint": data.provenance.get("fingerprint"),
+        "n_items": len(data.splits[config.split]),
+        "versions": provenance.versions(),
+        "git_revision": provenance.git_revision(),
+        "command": provenance.command_line(),
+        "started": provenance.now(),
+        "status": status,
+    }
+
+
+def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, progress: Progress) -> bool:
+    """Train (saving the state for resume) unless an earlier invocation saved one; True if it trained."""
+    if not model.trainable:
+        return False
+    state = out / MODEL_DIR
+    if state.is_dir() and model.load(state):
+        return False
+    progress("fit", 0, 1)
+    seed_everything(config.seed)
+    model.fit(data, config.seed)
+    tmp = out / (MODEL_DIR + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    if model.save(tmp):
+        shutil.rmtree(state, ignore_errors=True)
+        tmp.rename(state)
+    else:
+        shutil.rmtree(tmp)
+    progress("fit", 1, 1)
+    return True
+
+
+def _check_batch(model_name: str, batch_ids: list[str], preds: list[Prediction], record: type) -> None:
+    got = [prediction_id(p) if isinstance(p, record) else None for p in preds]
+    if got != batch_ids:
+        raise AdrbenchError(f"model {model_name!r} returned predictions for {got[:3]}... where "
+                            f"{batch_ids[:3]}... were asked (one {record.__name__} per item, in order)")
+
+
+def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet) -> RunResult:
+    """Run `config` into `out` (default runs/<task>/<model>-<hash>), resuming whatever is already there."""
+    from adrbench.scoring import score_predictions
+
+    get_model_class(config.model)  # an unknown model name fails before any data is loaded
+    data = load_task_data(config)
+    model = build_model(config, data)
+    out = out or config.default_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    _prepare_folder(config, out, model, data)
+
+    record = PairPrediction if data.unit == "pair" else VideoPrediction
+    pred_path = out / PREDICTIONS_FILE
+    done = read_done(pred_path, record)
+    items = data.items(config.split)
+    item_ids = [it.id for it in items]
+    unknown = set(done) - set(item_ids)
+    if unknown:
+        raise AdrbenchError(f"{pred_path} has predictions for items not in this run (e.g. {sorted(unknown)[0]!r})")
+    pending = [it for it in items if it.id not in done]
+    n_resumed = len(done)
+
+    trained = False
+    if pending:
+        trained = _fit_or_load(model, data, config, out, progress)
+        seed_everything(config.seed)
+        with pred_path.open("a", encoding="utf-8") as handle:
+            progress("predict", n_resumed, len(items))
+            for start in range(0, len(pending), max(1, model.batch_size)):
+                batch = pending[start : start + max(1, model.batch_size)]
+                preds = list(model.predict(data, batch))
+                _check_batch(config.model, [it.id for it in batch], preds, record)
+                for pred in preds:
+                    append_record(handle, pred)
+                    done[prediction_id(pred)] = pred
+                progress("predict", len(done), len(items))
+
+    ordered = [done[i] for i in item_ids]
+    progress("score", 0, 1)
+    metrics = score_predictions(data, ordered, split=config.split, n_bootstrap=config.n_bootstrap, seed=config.seed)
+    metrics = {**metrics, "model": config.model, "config_hash": config.config_hash()}
+    write_json(out / METRICS_FILE, metrics)
+    cfg = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
+    cfg.update(status="complete", finished=provenance.now(), model_config=model.config())
+    write_json(out / CONFIG_FILE, cfg)
+    progress("score", 1, 1)
+    return RunResult(directory=out, metrics=metrics, n_predicted=len(items) - n_resumed, n_resumed=n_resumed,
+                     trained=trained)
+
+
+def score_file(task: str, predictions: Path, *, data_root: Path | None = None, seed: int = 0,
+               task_args: dict[str, str] | None = None, split: str = "test", n_bootstrap: int = 1000) -> dict:
+    """Re-score a predictions file against a task's split (inference and scoring stay separate)."""
+    from adrbench.jsonl import read_records
+    from adrbench.scoring import score_predictions
+
+    data = get_task(task).load(data_root, seed=seed, **(task_args or {}))
+    record = PairPrediction if data.unit == "pair" else VideoPrediction
+    preds = read_records(predictions, record)
+    ids = set(data.splits[split])
+    for lineno, pred in enumerate(preds, start=1):
+        if prediction_id(pred) not in ids:
+            raise AdrbenchError(f"{predictions}, line {lineno}: id {prediction_id(pred)!r} is not in the "
+                                f"{split} split of {task}")
+    return score_predictions(data, preds, split=split, n_bootstrap=n_bootstrap, seed=seed)

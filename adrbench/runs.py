@@ -1,0 +1,52 @@
+"""Run specifications and run folders: what a run is (RunConfig), where it lives, and what it produced."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from adrbench.jsonl import dumps
+
+CONFIG_FILE, PREDICTIONS_FILE, METRICS_FILE, MODEL_DIR = "config.json", "predictions.jsonl", "metrics.json", "model"
+
+
+class RunConfig(BaseModel):
+    """Everything that decides a run's predictions and metrics; its hash names the run folder."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str = Field(description="registered model name")
+    task: str = Field("adr-synth", description="registered task name")
+    model_args: dict[str, str] = Field(default_factory=dict, description="--model-arg k=v, as given")
+    task_args: dict[str, str] = Field(default_factory=dict, description="--task-arg k=v, as given")
+    seed: int = Field(0, description="seeds data generation, training and bootstrap")
+    limit: int | None = Field(None, ge=1, description="evaluate only the first N test items")
+    split: str = Field("test", description="the split that is predicted and scored")
+    data_root: str | None = Field(None, description="real data location (None: the synthetic twin or env var)")
+    n_bootstrap: int = Field(1000, ge=0, description="bootstrap resamples for confidence intervals")
+
+    def config_hash(self) -> str:
+        """A short hash of the settings that decide the results (the data location is not one of them)."""
+        spec = self.model_dump(exclude={"data_root"})
+        return hashlib.sha256(dumps(spec).encode()).hexdigest()[:12]
+
+    def default_dir(self, base: Path = Path("runs")) -> Path:
+        """runs/<task>/<model>-<hash>: the same arguments always land in the same folder, so a rerun resumes."""
+        safe_model = re.sub(r"[^A-Za-z0-9._-]+", "_", self.model)
+        return base / self.task / f"{safe_model}-{self.config_hash()}"
+
+
+class RunResult(BaseModel):
+    """What `run` returns: the run folder, its metrics, and how much work this invocation did."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    directory: Path
+    metrics: dict[str, Any]
+    n_predicted: int = Field(description="predictions made by this invocation")
+    n_resumed: int = Field(description="predictions found from an earlier, interrupted invocation")
+    trained: bool = Field(description="whether this invocation trained the model (False: loaded or zero-shot)")
