@@ -199,9 +199,12 @@ def score_file(task: str, predictions: Path, *, data_root: Path | None = None, s
     data = get_task(task).load(data_root, seed=seed, **(task_args or {}))
     record = PairPrediction if data.unit == "pair" else VideoPrediction
     preds = read_records(predictions, record)
-    ids = set(data.splits[split])
-    for lineno, pred in enumerate(preds, start=1):
-        if prediction_id(pred) not in ids:
-            raise AdrbenchError(f"{predictions}, line {lineno}: id {prediction_id(pred)!r} is not in the "
-                                f"{split} split of {task}")
+    ids, seen = set(data.splits[split]), set()
+    for number, pred in enumerate(preds, start=1):
+        pid = prediction_id(pred)
+        if pid not in ids:
+            raise AdrbenchError(f"{predictions}, record {number}: id {pid!r} is not in the {split} split of {task}")
+        if pid in seen:
+            raise AdrbenchError(f"{predictions}, record {number}: a second prediction for {pid!r}")
+        seen.add(pid)
     return score_predictions(data, preds, split=split, n_bootstrap=n_bootstrap, seed=seed)

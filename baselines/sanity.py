@@ -97,16 +97,28 @@ class MeanBaseline(Model):
         for item in items:
             if isinstance(item, Pair):
                 v1, v2 = data.videos[item.video_1], data.videos[item.video_2]
-                out.append(PairPrediction(pair_id=item.id, score_1=self._score(v1), score_2=self._score(v2),
-                                          description=self._description))
+                out.append(
+                    PairPrediction(
+                        pair_id=item.id,
+                        score_1=self._score(v1),
+                        score_2=self._score(v2),
+                        description=self._description,
+                    )
+                )
             else:
-                out.append(VideoPrediction(video_id=item.id, score=self._score(item), labels=self._labels(item)))
+                out.append(
+                    VideoPrediction(video_id=item.id, score=self._score(item), labels=self._labels(item))
+                )
         return out
 
     def save(self, directory: Path) -> bool:
-        state = {"group_mean": self._group_mean, "global_mean": self._global_mean,
-                 "description": self._description, "group_labels": self._group_labels,
-                 "global_labels": self._global_labels}
+        state = {
+            "group_mean": self._group_mean,
+            "global_mean": self._global_mean,
+            "description": self._description,
+            "group_labels": self._group_labels,
+            "global_labels": self._global_labels,
+        }
         write_json(Path(directory) / "mean.json", state)
         return True
 
@@ -159,15 +171,21 @@ class NearestNeighbourBaseline(Model):
         labelled = [v for v in train if v.labels]
         pairs = [p for p in data.items("train") if isinstance(p, Pair) and p.description]
         self._train = {
-            "score_ids": [v.id for v in scored], "score_groups": [v.group for v in scored],
+            "score_ids": [v.id for v in scored],
+            "score_groups": [v.group for v in scored],
             "scores": np.array([v.score for v in scored], dtype=np.float64),
             "score_z": np.stack([z[v.id] for v in scored]) if scored else np.zeros((0, raw.shape[1])),
-            "label_ids": [v.id for v in labelled], "label_groups": [v.group for v in labelled],
+            "label_ids": [v.id for v in labelled],
+            "label_groups": [v.group for v in labelled],
             "labels": [dict(v.labels) for v in labelled],
             "label_z": np.stack([z[v.id] for v in labelled]) if labelled else np.zeros((0, raw.shape[1])),
-            "pair_groups": [p.group for p in pairs], "descriptions": [p.description for p in pairs],
-            "pair_z": (np.stack([np.concatenate([z[p.video_1], z[p.video_2]]) for p in pairs])
-                       if pairs else np.zeros((0, 2 * raw.shape[1]))),
+            "pair_groups": [p.group for p in pairs],
+            "descriptions": [p.description for p in pairs],
+            "pair_z": (
+                np.stack([np.concatenate([z[p.video_1], z[p.video_2]]) for p in pairs])
+                if pairs
+                else np.zeros((0, 2 * raw.shape[1]))
+            ),
         }
 
     def _pick(self, query: np.ndarray, group: str, groups: list[str], matrix: np.ndarray) -> int | None:
@@ -196,25 +214,49 @@ class NearestNeighbourBaseline(Model):
                 v1, v2 = data.videos[item.video_1], data.videos[item.video_2]
                 query = np.concatenate([self._z(data, v1.id), self._z(data, v2.id)])
                 i = self._pick(query, item.group, t["pair_groups"], t["pair_z"])
-                out.append(PairPrediction(pair_id=item.id, score_1=self._score(data, v1),
-                                          score_2=self._score(data, v2),
-                                          description=None if i is None else t["descriptions"][i]))
+                out.append(
+                    PairPrediction(
+                        pair_id=item.id,
+                        score_1=self._score(data, v1),
+                        score_2=self._score(data, v2),
+                        description=None if i is None else t["descriptions"][i],
+                    )
+                )
             else:
-                out.append(VideoPrediction(video_id=item.id, score=self._score(data, item),
-                                           labels=self._labels(data, item)))
+                out.append(
+                    VideoPrediction(
+                        video_id=item.id, score=self._score(data, item), labels=self._labels(data, item)
+                    )
+                )
         return out
 
     def save(self, directory: Path) -> bool:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         t = self._train
-        arrays = {"mu": self._mu, "sd": self._sd, "scores": t["scores"], "score_z": t["score_z"],
-                  "label_z": t["label_z"], "pair_z": t["pair_z"]}
+        arrays = {
+            "mu": self._mu,
+            "sd": self._sd,
+            "scores": t["scores"],
+            "score_z": t["score_z"],
+            "label_z": t["label_z"],
+            "pair_z": t["pair_z"],
+        }
         tmp = directory / "nn.safetensors.tmp"
         save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(tmp))
         tmp.replace(directory / "nn.safetensors")
-        meta = {k: t[k] for k in ("score_ids", "score_groups", "label_ids", "label_groups", "labels",
-                                  "pair_groups", "descriptions")}
+        meta = {
+            k: t[k]
+            for k in (
+                "score_ids",
+                "score_groups",
+                "label_ids",
+                "label_groups",
+                "labels",
+                "pair_groups",
+                "descriptions",
+            )
+        }
         write_json(directory / "nn.json", meta)
         return True
 

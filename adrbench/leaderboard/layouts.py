@@ -10,7 +10,18 @@ from dataclasses import dataclass
 
 RHO = "ρ ↑"
 RL2 = "R-ℓ2 (×100) ↓"
-TEXT_METRICS = ("bleu_1", "bleu_2", "bleu_3", "bleu_4", "bleu", "rouge_1", "rouge_2", "rouge_l", "rouge_s", "meteor")
+TEXT_METRICS = (
+    "bleu_1",
+    "bleu_2",
+    "bleu_3",
+    "bleu_4",
+    "bleu",
+    "rouge_1",
+    "rouge_2",
+    "rouge_l",
+    "rouge_s",
+    "meteor",
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ def _score_cols(task: str, categories: tuple[tuple[str, str], ...]) -> tuple[Col
 
 def _text_cols(headers: tuple[str, ...], bleu: str, meteor_header: str) -> tuple[Column, ...]:
     groups = (bleu,) * 5 + ("ROUGE",) * 4
-    cols = [Column(h, m, "adr", None, g) for h, m, g in zip(headers, TEXT_METRICS[:9], groups)]
+    cols = [Column(h, m, "adr", None, g) for h, m, g in zip(headers, TEXT_METRICS[:9], groups, strict=True)]
     if meteor_header:
         cols.append(Column(meteor_header, "meteor", "adr", None, "METEOR"))
     else:
@@ -93,10 +104,23 @@ _SPORTS = ("soccer", "basketball", "climbing")
 
 PAPER_LAYOUTS: dict[str, TableLayout] = {
     "table2": TableLayout(
-        "table2", "Action score prediction results in ADR dataset.", "Models",
+        "table2",
+        "Action score prediction results in ADR dataset.",
+        "Models",
         (Column(RHO, "spearman", "adr"), Column(RL2, "relative_l2", "adr")),
-        _rows("fineparser", "magr", "qwen2.5-vl", "llava-video", "gpt-4o", "gemini-2.5", "kept-no-expert-comment",
-              "kept-no-gnn", "kept-no-kl-loss", "kept-no-semantic-loss", "kept"),
+        _rows(
+            "fineparser",
+            "magr",
+            "qwen2.5-vl",
+            "llava-video",
+            "gpt-4o",
+            "gemini-2.5",
+            "kept-no-expert-comment",
+            "kept-no-gnn",
+            "kept-no-kl-loss",
+            "kept-no-semantic-loss",
+            "kept",
+        ),
     ),
     "table3": TableLayout(
         "table3",
@@ -119,8 +143,17 @@ PAPER_LAYOUTS: dict[str, TableLayout] = {
         "keypoint graph. NG: n_gram; RO: ROUGE.",
         "Models",
         _text_cols(_SHORT, "BLUE (n_gram)", ""),
-        _rows("llava-video", "gemini-2.5", "gpt-4o", "qwen2.5-vl", "kept-no-semantic-loss", "kept-no-gnn",
-              "kept-no-rkg", "kept-no-kl-loss", "kept"),
+        _rows(
+            "llava-video",
+            "gemini-2.5",
+            "gpt-4o",
+            "qwen2.5-vl",
+            "kept-no-semantic-loss",
+            "kept-no-gnn",
+            "kept-no-rkg",
+            "kept-no-kl-loss",
+            "kept",
+        ),
     ),
     "table5": TableLayout(
         "table5",
@@ -132,7 +165,8 @@ PAPER_LAYOUTS: dict[str, TableLayout] = {
         row_categories=(*_SPORTS, "all"),
     ),
     "table6": TableLayout(
-        "table6", "Ablation studies on the effect of different depth of tree search on score prediction performance.",
+        "table6",
+        "Ablation studies on the effect of different depth of tree search on score prediction performance.",
         "",
         (Column(RHO, "spearman", "unspecified"), Column(RL2, "relative_l2", "unspecified")),
         _rows("kept-3-layers", "kept-5-layers", "kept-6-layers", "kept-4-layers"),
@@ -143,8 +177,19 @@ PAPER_LAYOUTS: dict[str, TableLayout] = {
         "(Soccer, Basketball, Climbing).",
         "Models",
         _score_cols("adr", (("soccer", "Soccer"), ("basketball", "Basketball"), ("climbing", "Climbing"))),
-        _rows("magr", "fineparser", "llava-video", "gpt-4o", "gemini-2.5", "qwen2.5-vl", "kept-no-expert-comment",
-              "kept-no-gnn", "kept-no-kl-loss", "kept-no-semantic-loss", "kept"),
+        _rows(
+            "magr",
+            "fineparser",
+            "llava-video",
+            "gpt-4o",
+            "gemini-2.5",
+            "qwen2.5-vl",
+            "kept-no-expert-comment",
+            "kept-no-gnn",
+            "kept-no-kl-loss",
+            "kept-no-semantic-loss",
+            "kept",
+        ),
     ),
     "table8": TableLayout(
         "table8",
@@ -160,8 +205,11 @@ PAPER_LAYOUTS: dict[str, TableLayout] = {
         "over individual sports categories on the ADR dataset.",
         "Models",
         _text_cols(_LONG, "BLUE", "score"),
-        tuple(RowSpec(m, c) for m in ("llava-video", "gpt-4o", "gemini-2.5", "qwen2.5-vl", "kept-no-expert-comment")
-              for c in _SPORTS),
+        tuple(
+            RowSpec(m, c)
+            for m in ("llava-video", "gpt-4o", "gemini-2.5", "qwen2.5-vl", "kept-no-expert-comment")
+            for c in _SPORTS
+        ),
         row_categories=_SPORTS,
     ),
 }

@@ -8,8 +8,20 @@ from pathlib import Path
 
 from adrbench.errors import DataError
 
-FIELDS = ("table", "row", "row_label", "model_key", "model_display", "cite", "task", "split", "category", "column",
-          "metric", "value")
+FIELDS = (
+    "table",
+    "row",
+    "row_label",
+    "model_key",
+    "model_display",
+    "cite",
+    "task",
+    "split",
+    "category",
+    "column",
+    "metric",
+    "value",
+)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,17 @@ class Model(ABC):
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
         """One prediction per item, in order; a failed item is a prediction with None fields and meta['error']."""
 
+    def choose(self, data: Dataset, pair: Pair, options: Sequence[str]) -> list[float] | None:
+        """ADR multiple choice: a score per option (higher = more likely the pair's true difference).
+
+        None means the model has no native way; the protocol then falls back to its generated description.
+        """
+        return None
+
+    def probe(self, data: Dataset, pair: Pair, statements: Sequence[str]) -> list[int | None] | None:
+        """Closed probe: for each difference statement, the player (1 or 2) it applies to; None if unsupported."""
+        return None
+
     def config(self) -> dict[str, Any]:
         """The resolved settings of this model (recorded in the run's config.json)."""
         return {}

@@ -1,0 +1,109 @@
+"""Measured tables in the paper's layouts: one row per model (× category), cells with CI, n and a small-n mark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adrbench.leaderboard.entries import Entry, finite, metric_at
+from adrbench.leaderboard.grid import Cell, Grid, Row
+from adrbench.leaderboard.layouts import MEASURED_TABLES, PAPER_LAYOUTS, TableLayout
+
+MIN_N = 5
+SMALL_MARK = "†"
+MISSING = "–"
+_TWO_DIGITS = ("spearman", "relative_l2", "relative_l2_unsquared")
+
+
+def format_metric(metric: str, found: dict[str, Any] | None, min_n: int = MIN_N) -> Cell:
+    """'0.80 [0.71, 0.86] (n=30)'; R-ℓ2 ×100 as the paper prints it; '†' when n < min_n; '–' when absent."""
+    if found is None or not finite(found.get("value")):
+        return Cell(MISSING)
+    scale = 100.0 if metric.startswith("relative_l2") else 1.0
+    digits = 2 if metric in _TWO_DIGITS else 3
+    value = found["value"] * scale
+    text = f"{value:.{digits}f}"
+    n = found.get("n")
+    if isinstance(n, int) and n < min_n:
+        text += SMALL_MARK
+    ci = found.get("ci95")
+    if isinstance(ci, (list, tuple)) and len(ci) == 2 and all(finite(x) for x in ci):
+        text += f" [{ci[0] * scale:.{digits}f}, {ci[1] * scale:.{digits}f}]"
+    if isinstance(n, int):
+        text += f" (n={n})"
+    return Cell(text, value)
+
+
+def _category_title(category: str) -> str:
+    return "All" if category == "all" else category.replace("_", " ").title()
+
+
+def measured_rows(layout: TableLayout, entries: list[Entry], variant: str, min_n: int = MIN_N) -> list[Row]:
+    """The rows of `layout` from the entries of one variant ('synth' or 'real'); rows with no value are left out."""
+    tasks = {fam: fam + ("-synth" if variant == "synth" else "") for fam in layout.tasks()}
+    by_label: dict[str, dict[str, Entry]] = {}
+    for entry in sorted(entries, key=lambda e: (e.label, e.task, str(e.path))):
+        if entry.task in tasks.values():
+            by_label.setdefault(entry.label, {}).setdefault(entry.task, entry)
+    source = "measured: " + ", ".join(dict.fromkeys(tasks.values()))
+    categories: tuple[str | None, ...] = layout.row_categories or (None,)
+    rows: list[Row] = []
+    for label, per_task in by_label.items():
+        for row_cat in categories:
+            cells = []
+            for col in layout.columns:
+                entry = per_task.get(tasks[col.task])
+                category = col.category or row_cat or "all"
+                found = metric_at(entry.metrics, category, col.metric) if entry else None
+                cells.append(format_metric(col.metric, found, min_n))
+            if all(c.text == MISSING for c in cells):
+                continue
+            shown = label if row_cat is None else f"{label} ({_category_title(row_cat)})"
+            rows.append(Row(shown, cells, source))
+    return rows
+
+
+def footnotes(rows: list[Row], min_n: int = MIN_N) -> list[str]:
+    notes = ["Measured: value [bootstrap 95% CI] (n = items scored); R-ℓ2 shown ×100."]
+    if any(SMALL_MARK in c.text for r in rows for c in r.cells):
+        notes.append(f"{SMALL_MARK} n < {min_n}: too few items for the number to mean anything.")
+    return notes
+
+
+def measured_grids(entries: list[Entry], min_n: int = MIN_N) -> dict[str, Grid]:
+    """Every measured table that has rows: ids like 'table2-measured-synth'."""
+    grids: dict[str, Grid] = {}
+    for table_id in MEASURED_TABLES:
+        layout = PAPER_LAYOUTS[table_id]
+        for variant in ("synth", "real"):
+            rows = measured_rows(layout, entries, variant, min_n)
+            if rows:
+                number = table_id.removeprefix("table")
+                grids[f"{table_id}-measured-{variant}"] = Grid(
+                    f"{table_id}-measured-{variant}",
+                    f"Table {number} (measured, {rows[0].source[10:]})",
+                    layout,
+                    rows,
+                    footnotes(rows, min_n),
+                )
+    return grids
+
+
+def side_by_side(paper: dict[str, Grid], entries: list[Entry], min_n: int = MIN_N) -> dict[str, Grid]:
+    """Each paper table with the measured rows of every variant below the paper's, and a Source column."""
+    out: dict[str, Grid] = {}
+    for table_id, grid in paper.items():
+        rows = list(grid.rows)
+        measured: list[Row] = []
+        if table_id in MEASURED_TABLES:
+            for variant in ("synth", "real"):
+                measured += measured_rows(grid.layout, entries, variant, min_n)
+        notes = footnotes(measured, min_n) if measured else []
+        out[table_id] = Grid(
+            table_id,
+            f"{grid.title} (paper and measured)",
+            grid.layout,
+            rows + measured,
+            notes,
+            show_source=True,
+        )
+    return out

