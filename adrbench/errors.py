@@ -14,10 +14,21 @@ class AdrbenchError(Exception):
 class DataError(AdrbenchError):
     """Bad or missing input data: names the file, the line (if any) and the field."""
 
-    def __init__(self, path: str | Path, message: str, *, line: int | None = None, field: str | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.path, self.line, self.field, self.hint = str(path), line, field, hint
-        where = self.path + (f", line {line}" if line is not None else "") + (f", field {field!r}" if field else "")
+        where = (
+            self.path
+            + (f", line {line}" if line is not None else "")
+            + (f", field {field!r}" if field else "")
+        )
         super().__init__(f"{where}: {message}" + (f" ({hint})" if hint else ""))
 
 

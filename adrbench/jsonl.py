@@ -37,13 +37,11 @@ def iter_records(path: str | Path, record: type[R]) -> Iterator[R]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", line=lineno) from None
-            try:
-                yield record.model_validate(obj)
+                yield record.model_validate_json(line)
             except ValidationError as exc:
                 err = exc.errors()[0]
+                if err["type"] == "json_invalid":
+                    raise DataError(path, f"not valid JSON ({err['msg']})", line=lineno) from None
                 field = ".".join(str(p) for p in err["loc"]) or None
                 raise DataError(path, err["msg"], line=lineno, field=field) from None
 

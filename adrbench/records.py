@@ -16,17 +16,29 @@ class Video(BaseModel):
 
     id: str
     task: str = Field(description="task family: 'adr', 'jigsaws' or 'fitnessaqa'")
-    split: str = Field(description="'train' or 'test' (JIGSAWS: the fold's role is given by the Dataset splits)")
+    split: str = Field(
+        description="'train' or 'test' (JIGSAWS: the fold's role is given by the Dataset splits)"
+    )
     group: str = Field(description="sub-activity (ADR), surgical task (JIGSAWS) or exercise (FitnessAQA)")
-    category: str = Field(description="sport (ADR: Basketball, Soccer, Rock Climbing), 'surgery' or 'fitness'")
+    category: str = Field(
+        description="sport (ADR: Basketball, Soccer, Rock Climbing), 'surgery' or 'fitness'"
+    )
     performer: str = Field(description="person id; no performer is in two splits of a selection protocol")
-    score: float | None = Field(None, description="ground-truth score: mean expert rating (ADR), GRS total (JIGSAWS)")
+    score: float | None = Field(
+        None, description="ground-truth score: mean expert rating (ADR), GRS total (JIGSAWS)"
+    )
     item_scores: dict[str, float] = Field(default_factory=dict, description="per-expert ratings or GRS items")
-    labels: dict[str, int] = Field(default_factory=dict, description="binary error labels (FitnessAQA), 1 = error")
+    labels: dict[str, int] = Field(
+        default_factory=dict, description="binary error labels (FitnessAQA), 1 = error"
+    )
     comments: list[str] = Field(default_factory=list, description="expert comments (training only)")
-    keypoints_path: str | None = Field(None, description="file with the video's keypoints/kinematics, relative to the dataset root")
+    keypoints_path: str | None = Field(
+        None, description="file with the video's keypoints/kinematics, relative to the dataset root"
+    )
     video_path: str | None = Field(None, description="video file relative to the dataset root, if any")
-    meta: dict[str, Any] = Field(default_factory=dict, description="provenance and generator truth (e.g. decisive joints)")
+    meta: dict[str, Any] = Field(
+        default_factory=dict, description="provenance and generator truth (e.g. decisive joints)"
+    )
 
 
 class Pair(BaseModel):
@@ -55,7 +67,9 @@ class PairPrediction(BaseModel):
     score_2: float | None = None
     description: str | None = None
     swapped: bool = Field(False, description="the pair was presented to the model as (video_2, video_1)")
-    meta: dict[str, Any] = Field(default_factory=dict, description="failure reasons, token usage, chosen path...")
+    meta: dict[str, Any] = Field(
+        default_factory=dict, description="failure reasons, token usage, chosen path..."
+    )
 
 
 class VideoPrediction(BaseModel):

@@ -17,11 +17,20 @@ from typing import Any
 from adrbench import provenance
 from adrbench.dataset import Dataset
 from adrbench.errors import AdrbenchError, ConfigError
-from adrbench.jsonl import append_record, write_json
+from adrbench.evaluate import CHOICES, evaluate
+from adrbench.jsonl import append_record, read_records, write_json
 from adrbench.models import get_model_class
 from adrbench.models.base import Model
 from adrbench.records import PairPrediction, Prediction, VideoPrediction, prediction_id
-from adrbench.runs import CONFIG_FILE, METRICS_FILE, MODEL_DIR, PREDICTIONS_FILE, RunConfig, RunResult
+from adrbench.runs import (
+    CONFIG_FILE,
+    METRICS_FILE,
+    MODEL_DIR,
+    PREDICTIONS_FILE,
+    SWAPPED_FILE,
+    RunConfig,
+    RunResult,
+)
 from adrbench.seeding import seed_everything
 from adrbench.tasks import get_task
 
@@ -50,8 +59,10 @@ def build_model(config: RunConfig, data: Dataset) -> Model:
     """Instantiate the model and check it can run on the task."""
     cls = get_model_class(config.model)  # cached by the import system: resolving it twice costs nothing
     if data.unit not in cls.units:
-        raise ConfigError(f"model {config.model!r} predicts {sorted(cls.units)} items; task {config.task!r} "
-                          f"evaluates {data.unit} items")
+        raise ConfigError(
+            f"model {config.model!r} predicts {sorted(cls.units)} items; task {config.task!r} "
+            f"evaluates {data.unit} items"
+        )
     family = data.task.removesuffix("-synth")
     if cls.tasks is not None and family not in cls.tasks:
         raise ConfigError(f"model {config.model!r} supports tasks {sorted(cls.tasks)}, not {family!r}")
@@ -72,8 +83,10 @@ def read_done(path: Path, record: type[PairPrediction] | type[VideoPrediction]) 
         try:
             pred = record.model_validate(json.loads(line))
         except ValueError as exc:
-            raise AdrbenchError(f"{path}, line {lineno}: not a prediction of this run ({exc}); "
-                                f"remove the run folder to start again") from None
+            raise AdrbenchError(
+                f"{path}, line {lineno}: not a prediction of this run ({exc}); "
+                f"remove the run folder to start again"
+            ) from None
         done[prediction_id(pred)] = pred
     if len(keep) != len(raw):
         with path.open("r+b") as handle:
@@ -86,8 +99,10 @@ def _prepare_folder(config: RunConfig, out: Path, model: Model, data: Dataset) -
     if existing.exists():
         old = json.loads(existing.read_text(encoding="utf-8"))
         if old.get("config_hash") != config.config_hash():
-            raise ConfigError(f"{out} holds a different run (config hash {old.get('config_hash')}); "
-                              f"choose another --out or remove it")
+            raise ConfigError(
+                f"{out} holds a different run (config hash {old.get('config_hash')}); "
+                f"choose another --out or remove it"
+            )
         return
     write_json(existing, _config_record(config, model, data, status="running"))
 
@@ -136,14 +151,54 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
 def _check_batch(model_name: str, batch_ids: list[str], preds: list[Prediction], record: type) -> None:
     got = [prediction_id(p) if isinstance(p, record) else None for p in preds]
     if got != batch_ids:
-        raise AdrbenchError(f"model {model_name!r} returned predictions for {got[:3]}... where "
-                            f"{batch_ids[:3]}... were asked (one {record.__name__} per item, in order)")
+        raise AdrbenchError(
+            f"model {model_name!r} returned predictions for {got[:3]}... where "
+            f"{batch_ids[:3]}... were asked (one {record.__name__} per item, in order)"
+        )
+
+
+def _predict_pass(
+    model: Model,
+    data: Dataset,
+    config: RunConfig,
+    items: list,
+    path: Path,
+    stage: str,
+    progress: Progress,
+    swap: bool = False,
+) -> dict[str, Prediction]:
+    """Predict every item not yet in `path`, appending each prediction as it comes; return them all by id."""
+    from adrbench.protocols import answer_protocols, swap_pair, unswap_prediction
+
+    record = PairPrediction if data.unit == "pair" else VideoPrediction
+    done = read_done(path, record)
+    unknown = set(done) - {it.id for it in items}
+    if unknown:
+        raise AdrbenchError(f"{path} has predictions for items not in this run (e.g. {sorted(unknown)[0]!r})")
+    pending = [it for it in items if it.id not in done]
+    if not pending:
+        return done
+    step = max(1, model.batch_size)
+    with path.open("a", encoding="utf-8") as handle:
+        progress(stage, len(done), len(items))
+        for start in range(0, len(pending), step):
+            batch = pending[start : start + step]
+            shown = [swap_pair(p) for p in batch] if swap else batch
+            preds = list(model.predict(data, shown))
+            _check_batch(config.model, [it.id for it in shown], preds, record)
+            if swap:
+                preds = [unswap_prediction(p) for p in preds]
+            elif data.unit == "pair":
+                preds = answer_protocols(model, data, batch, preds, k=CHOICES, seed=config.seed)
+            for pred in preds:
+                append_record(handle, pred)
+                done[prediction_id(pred)] = pred
+            progress(stage, len(done), len(items))
+    return done
 
 
 def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet) -> RunResult:
     """Run `config` into `out` (default runs/<task>/<model>-<hash>), resuming whatever is already there."""
-    from adrbench.scoring import score_predictions
-
     get_model_class(config.model)  # an unknown model name fails before any data is loaded
     data = load_task_data(config)
     model = build_model(config, data)
@@ -151,60 +206,79 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
     out.mkdir(parents=True, exist_ok=True)
     _prepare_folder(config, out, model, data)
 
-    record = PairPrediction if data.unit == "pair" else VideoPrediction
-    pred_path = out / PREDICTIONS_FILE
-    done = read_done(pred_path, record)
     items = data.items(config.split)
     item_ids = [it.id for it in items]
-    unknown = set(done) - set(item_ids)
-    if unknown:
-        raise AdrbenchError(f"{pred_path} has predictions for items not in this run (e.g. {sorted(unknown)[0]!r})")
-    pending = [it for it in items if it.id not in done]
-    n_resumed = len(done)
-
+    both = data.unit == "pair" and config.orders == "both"
+    record = PairPrediction if data.unit == "pair" else VideoPrediction
+    n_resumed = len(read_done(out / PREDICTIONS_FILE, record))
+    complete = n_resumed == len(items) and (
+        not both or len(read_done(out / SWAPPED_FILE, record)) == len(items)
+    )
     trained = False
-    if pending:
+    if not complete:
         trained = _fit_or_load(model, data, config, out, progress)
-        seed_everything(config.seed)
-        with pred_path.open("a", encoding="utf-8") as handle:
-            progress("predict", n_resumed, len(items))
-            for start in range(0, len(pending), max(1, model.batch_size)):
-                batch = pending[start : start + max(1, model.batch_size)]
-                preds = list(model.predict(data, batch))
-                _check_batch(config.model, [it.id for it in batch], preds, record)
-                for pred in preds:
-                    append_record(handle, pred)
-                    done[prediction_id(pred)] = pred
-                progress("predict", len(done), len(items))
+    seed_everything(config.seed)
+    done = _predict_pass(model, data, config, items, out / PREDICTIONS_FILE, "predict", progress)
+    swapped = (
+        _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, swap=True)
+        if both
+        else {}
+    )
 
-    ordered = [done[i] for i in item_ids]
     progress("score", 0, 1)
-    metrics = score_predictions(data, ordered, split=config.split, n_bootstrap=config.n_bootstrap, seed=config.seed)
+    metrics = evaluate(
+        data,
+        [done[i] for i in item_ids],
+        split=config.split,
+        swapped=[swapped[i] for i in item_ids if i in swapped],
+        n_bootstrap=config.n_bootstrap,
+        seed=config.seed,
+    )
     metrics = {**metrics, "model": config.model, "config_hash": config.config_hash()}
     write_json(out / METRICS_FILE, metrics)
     cfg = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
     cfg.update(status="complete", finished=provenance.now(), model_config=model.config())
     write_json(out / CONFIG_FILE, cfg)
     progress("score", 1, 1)
-    return RunResult(directory=out, metrics=metrics, n_predicted=len(items) - n_resumed, n_resumed=n_resumed,
-                     trained=trained)
+    return RunResult(
+        directory=out,
+        metrics=metrics,
+        n_predicted=len(items) - n_resumed,
+        n_resumed=n_resumed,
+        trained=trained,
+    )
 
 
-def score_file(task: str, predictions: Path, *, data_root: Path | None = None, seed: int = 0,
-               task_args: dict[str, str] | None = None, split: str = "test", n_bootstrap: int = 1000) -> dict:
-    """Re-score a predictions file against a task's split (inference and scoring stay separate)."""
-    from adrbench.jsonl import read_records
-    from adrbench.scoring import score_predictions
-
+def score_file(
+    task: str,
+    predictions: Path,
+    *,
+    swapped: Path | None = None,
+    data_root: Path | None = None,
+    seed: int = 0,
+    task_args: dict[str, str] | None = None,
+    split: str = "test",
+    n_bootstrap: int = 1000,
+) -> dict:
+    """Re-score a predictions file (and its (B,A) twin) against a task's split: inference and scoring stay apart."""
     data = get_task(task).load(data_root, seed=seed, **(task_args or {}))
     record = PairPrediction if data.unit == "pair" else VideoPrediction
+    preds = _checked_predictions(predictions, record, data, split, task)
+    twin = _checked_predictions(swapped, record, data, split, task) if swapped else []
+    return evaluate(data, preds, split=split, swapped=twin, n_bootstrap=n_bootstrap, seed=seed)
+
+
+def _checked_predictions(predictions: Path, record: type, data: Dataset, split: str, task: str) -> list:
+    """Read a predictions file, refusing ids outside the split and second predictions for an id."""
     preds = read_records(predictions, record)
     ids, seen = set(data.splits[split]), set()
     for number, pred in enumerate(preds, start=1):
         pid = prediction_id(pred)
         if pid not in ids:
-            raise AdrbenchError(f"{predictions}, record {number}: id {pid!r} is not in the {split} split of {task}")
+            raise AdrbenchError(
+                f"{predictions}, record {number}: id {pid!r} is not in the {split} split of {task}"
+            )
         if pid in seen:
             raise AdrbenchError(f"{predictions}, record {number}: a second prediction for {pid!r}")
         seen.add(pid)
-    return score_predictions(data, preds, split=split, n_bootstrap=n_bootstrap, seed=seed)
+    return preds

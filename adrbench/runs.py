@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from adrbench.jsonl import dumps
 
-CONFIG_FILE, PREDICTIONS_FILE, METRICS_FILE, MODEL_DIR = "config.json", "predictions.jsonl", "metrics.json", "model"
+CONFIG_FILE, METRICS_FILE, MODEL_DIR = "config.json", "metrics.json", "model"
+PREDICTIONS_FILE = "predictions.jsonl"  # (A,B) order: what the text and score metrics use
+SWAPPED_FILE = (
+    "predictions_ba.jsonl"  # (B,A) order, mapped back to (A,B): the ordering protocol's second half
+)
 
 
 class RunConfig(BaseModel):
@@ -26,8 +30,14 @@ class RunConfig(BaseModel):
     seed: int = Field(0, description="seeds data generation, training and bootstrap")
     limit: int | None = Field(None, ge=1, description="evaluate only the first N test items")
     split: str = Field("test", description="the split that is predicted and scored")
-    data_root: str | None = Field(None, description="real data location (None: the synthetic twin or env var)")
+    data_root: str | None = Field(
+        None, description="real data location (None: the synthetic twin or env var)"
+    )
     n_bootstrap: int = Field(1000, ge=0, description="bootstrap resamples for confidence intervals")
+    orders: Literal["ab", "both"] = Field(
+        "both",
+        description="pair tasks: present each pair as (A,B) only, or also as (B,A) to measure position bias",
+    )
 
     def config_hash(self) -> str:
         """A short hash of the settings that decide the results (the data location is not one of them)."""
@@ -49,4 +59,6 @@ class RunResult(BaseModel):
     metrics: dict[str, Any]
     n_predicted: int = Field(description="predictions made by this invocation")
     n_resumed: int = Field(description="predictions found from an earlier, interrupted invocation")
-    trained: bool = Field(description="whether this invocation trained the model (False: loaded or zero-shot)")
+    trained: bool = Field(
+        description="whether this invocation trained the model (False: loaded or zero-shot)"
+    )

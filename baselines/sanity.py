@@ -151,6 +151,7 @@ class NearestNeighbourBaseline(Model):
         self._summaries: dict[str, np.ndarray] = {}  # video id → raw summary, computed once per video
         self._mu = self._sd = np.zeros(0)
         self._train: dict[str, Any] = {}
+        self._rows: dict[tuple[int, str], np.ndarray] = {}
 
     def _raw(self, data: Dataset, video_id: str) -> np.ndarray:
         if video_id not in self._summaries:
@@ -170,6 +171,7 @@ class NearestNeighbourBaseline(Model):
         scored = [v for v in train if v.score is not None]
         labelled = [v for v in train if v.labels]
         pairs = [p for p in data.items("train") if isinstance(p, Pair) and p.description]
+        self._rows = {}
         self._train = {
             "score_ids": [v.id for v in scored],
             "score_groups": [v.group for v in scored],
@@ -192,8 +194,11 @@ class NearestNeighbourBaseline(Model):
         """Nearest row among the same group's rows, or among all rows when the group has none."""
         if not groups:
             return None
-        same = np.array([g == group for g in groups])
-        rows = np.flatnonzero(same) if same.any() else np.arange(len(groups))
+        key = (id(groups), group)
+        if key not in self._rows:  # row indices per (table, group), found once
+            same = np.array([g == group for g in groups])
+            self._rows[key] = np.flatnonzero(same) if same.any() else np.arange(len(groups))
+        rows = self._rows[key]
         return int(rows[_nearest(query, matrix[rows])])
 
     def _score(self, data: Dataset, video: Video) -> float | None:
@@ -267,5 +272,5 @@ class NearestNeighbourBaseline(Model):
         arrays = load_file(str(directory / "nn.safetensors"))
         meta = json.loads((directory / "nn.json").read_text(encoding="utf-8"))
         self._mu, self._sd = arrays.pop("mu"), arrays.pop("sd")
-        self._train = {**meta, **arrays}
+        self._train, self._rows = {**meta, **arrays}, {}
         return True

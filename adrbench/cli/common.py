@@ -28,8 +28,15 @@ def parse_kv(pairs: list[str] | None, option: str) -> dict[str, str]:
 @contextmanager
 def progress_bar() -> Iterator:
     """A rich progress bar whose callback(stage, done, total) shows one line per stage."""
-    with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=False, disable=not err_console.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+        disable=not err_console.is_terminal,
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:

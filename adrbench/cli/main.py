@@ -11,56 +11,88 @@ import typer
 from rich.table import Table
 
 from adrbench.cli.common import console, err_console, parse_kv, progress_bar
-from adrbench.errors import AdrbenchError
+from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.registry import UnknownNameError
 
 app = typer.Typer(
-    name="adrbench", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="adrbench",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Benchmark and evaluation suite for Action Difference Reasoning (ADR), JIGSAWS and FitnessAQA.",
 )
 
 
 def _metrics_table(metrics: dict, title: str) -> Table:
+    """Task metrics, then (ADR) one row per protocol metric."""
+    from adrbench.protocols import protocol_of, protocol_rows
     from adrbench.scoring import summary_rows
 
     table = Table(title=title)
     for col in ("metric", "value (95% CI)", "n"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     for row in summary_rows(metrics):
-        table.add_row(*row)
+        if protocol_of(row[0]) is None:
+            table.add_row(*row)
+    for protocol, key, text in protocol_rows(metrics):
+        value, _, n = text.rpartition(" (n=")
+        table.add_row(f"{protocol}: {key}", value, n.rstrip(")"))
     return table
 
 
 @app.command()
 def run(
-    model: Annotated[str, typer.Option("--model", "-m", help="registered model name (see `adrbench models`)")],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="registered model name (see `adrbench models`)")
+    ],
     task: Annotated[str, typer.Option("--task", "-t", help="task name (see `adrbench tasks`)")] = "adr-synth",
     data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
     seed: Annotated[int, typer.Option(help="seed for data generation, training and bootstrap")] = 0,
     limit: Annotated[int | None, typer.Option(min=1, help="only the first N test items")] = None,
     out: Annotated[Path | None, typer.Option(help="run folder (default runs/<task>/<model>-<hash>)")] = None,
-    model_arg: Annotated[list[str] | None, typer.Option("--model-arg", "-M", help="model option key=value")] = None,
-    task_arg: Annotated[list[str] | None, typer.Option("--task-arg", "-T", help="task option key=value")] = None,
+    model_arg: Annotated[
+        list[str] | None, typer.Option("--model-arg", "-M", help="model option key=value")
+    ] = None,
+    task_arg: Annotated[
+        list[str] | None, typer.Option("--task-arg", "-T", help="task option key=value")
+    ] = None,
     n_bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap resamples for 95% CIs")] = 1000,
+    orders: Annotated[
+        str,
+        typer.Option(
+            help="ADR: 'both' also presents every pair as (B,A) to measure position "
+            "bias; 'ab' halves the cost"
+        ),
+    ] = "both",
 ) -> None:
     """Fit MODEL on the task's train split, predict its test split, score, and write one run folder."""
     from adrbench.runner import run as run_config
     from adrbench.runs import RunConfig
 
-    config = RunConfig(model=model, task=task, model_args=parse_kv(model_arg, "--model-arg"),
-                       task_args=parse_kv(task_arg, "--task-arg"), seed=seed, limit=limit,
-                       data_root=str(data_root) if data_root else None, n_bootstrap=n_bootstrap)
+    config = RunConfig(
+        model=model,
+        task=task,
+        model_args=parse_kv(model_arg, "--model-arg"),
+        task_args=parse_kv(task_arg, "--task-arg"),
+        seed=seed,
+        limit=limit,
+        data_root=str(data_root) if data_root else None,
+        n_bootstrap=n_bootstrap,
+    )
     with progress_bar() as update:
         result = run_config(config, out=out, progress=update)
     console.print(_metrics_table(result.metrics, f"{model} on {task} ({config.split})"))
     resumed = f", {result.n_resumed} resumed" if result.n_resumed else ""
-    console.print(f"run folder: {result.directory} ({result.n_predicted} predicted{resumed})")
+    console.print(f"run folder: {result.directory} ({result.n_predicted} predicted{resumed})", soft_wrap=True)
 
 
 @app.command()
 def score(
     task: Annotated[str, typer.Option("--task", "-t", help="task name")],
     predictions: Annotated[Path, typer.Option(help="predictions JSON Lines file")],
+    swapped: Annotated[
+        Path | None, typer.Option(help="ADR: the (B,A) predictions file (predictions_ba.jsonl)")
+    ] = None,
     data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
     seed: Annotated[int, typer.Option(help="data seed (synthetic tasks) and bootstrap seed")] = 0,
     task_arg: Annotated[list[str] | None, typer.Option("--task-arg", "-T")] = None,
@@ -71,13 +103,25 @@ def score(
     from adrbench.jsonl import write_json
     from adrbench.runner import score_file
 
-    metrics = score_file(task, predictions, data_root=data_root, seed=seed,
-                         task_args=parse_kv(task_arg, "--task-arg"), n_bootstrap=n_bootstrap)
+    metrics = score_file(
+        task,
+        predictions,
+        data_root=data_root,
+        seed=seed,
+        task_args=parse_kv(task_arg, "--task-arg"),
+        n_bootstrap=n_bootstrap,
+    )
     console.print(_metrics_table(metrics, f"{predictions} on {task}"))
     if json_out:
         write_json(json_out, metrics)
     else:
         console.print_json(json.dumps(metrics))
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 @app.command()
@@ -105,12 +149,30 @@ def models() -> None:
     console.print(table)
 
 
+def _mount() -> None:
+    """The tool commands, each defined in its own module."""
+    from adrbench.cli import audit, data, explain, features, serve, submit, tables
+
+    app.add_typer(
+        data.app, name="data", help="Write the synthetic twins, build ADR from Ego-Exo4D, audit descriptions."
+    )
+    data.app.add_typer(audit.app)
+    app.add_typer(features.app, name="features", help="Extract and cache per-video features.")
+    app.command(name="tables")(tables.tables)
+    app.command(name="submit")(submit.submit)
+    app.command(name="explain")(explain.explain)
+    app.command(name="serve-vllm")(serve.serve_vllm)
+
+
+_mount()
+
+
 def main() -> None:
     """Console entry point: user errors become one clear line on stderr and a non-zero exit, not a traceback."""
     try:
         app()
     except (AdrbenchError, UnknownNameError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err_console.print("interrupted; run the same command again to resume")

@@ -16,14 +16,17 @@ ASPECTS = ("timing", "amplitude", "smoothness", "stability")
 
 #: "Player A <phrase> than Player B" for a group and aspect where A is the better one.
 _BETTER = {
-    "timing": "times the {part} movement better",
+    "timing": "times the {single} movement better",
     "amplitude": "uses a fuller range of motion at the {part}",
     "smoothness": "moves the {part} more smoothly",
     "stability": "keeps the {part} more stable",
 }
 _PLURAL = {"elbow": "elbows", "shoulder": "shoulders", "hip": "hips", "knee": "knees"}
-_JOINT_WORDS = re.compile(r"\b(elbows?|shoulders?|hips?|knees?|arms?|legs?|wrists?|ankles?|feet|foot|hands?|core|balance|"
-                          r"footwork|release|stance|grip)\b", re.IGNORECASE)
+_JOINT_WORDS = re.compile(
+    r"\b(elbows?|shoulders?|hips?|knees?|arms?|legs?|wrists?|ankles?|feet|foot|hands?|core|balance|"
+    r"footwork|release|stance|grip)\b",
+    re.IGNORECASE,
+)
 
 
 @runtime_checkable
@@ -69,9 +72,13 @@ class TemplateDescriber:
             if size < self.min_gap:
                 break
             better, worse = ("Player 1", "Player 2") if diff > 0 else ("Player 2", "Player 1")
-            sentences.append(f"{better} {_BETTER[aspect].format(part=_PLURAL[group])} than {worse}.")
+            sentences.append(
+                f"{better} {_BETTER[aspect].format(part=_PLURAL[group], single=group)} than {worse}."
+            )
         if not sentences:
-            sentences.append("Both players move their elbows, shoulders, hips and knees in a very similar way.")
+            sentences.append(
+                "Both players move their elbows, shoulders, hips and knees in a very similar way."
+            )
         return sentences
 
     @staticmethod

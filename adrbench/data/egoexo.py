@@ -23,7 +23,9 @@ HINT = "see docs/adr-format.md; without Ego-Exo4D, use the synthetic twin: adrbe
 
 #: Ego-Exo4D JSON joint names (lower-case, hyphenated) in COCO order.
 EGOEXO_JOINTS = tuple(name.replace("_", "-") for name in COCO_JOINTS)
-_JOINT_INDEX = {name: i for i, name in enumerate(EGOEXO_JOINTS)} | {name: i for i, name in enumerate(COCO_JOINTS)}
+_JOINT_INDEX = {name: i for i, name in enumerate(EGOEXO_JOINTS)} | {
+    name: i for i, name in enumerate(COCO_JOINTS)
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ def _field(obj: Any, key: str, path: Path, where: str, types: type | tuple[type,
     value = obj[key]
     if not isinstance(value, types):
         names = types.__name__ if isinstance(types, type) else "/".join(t.__name__ for t in types)
-        raise DataError(path, f"expected {names}, got {type(value).__name__}", field=f"{where}.{key}", hint=HINT)
+        raise DataError(
+            path, f"expected {names}, got {type(value).__name__}", field=f"{where}.{key}", hint=HINT
+        )
     return value
 
 
@@ -92,16 +96,21 @@ def load_takes(root: Path) -> dict[str, Take]:
         try:
             task_id = int(task_id) if task_id is not None else None
         except (TypeError, ValueError):
-            raise DataError(path, f"task_id {task_id!r} is not an integer", field=f"{where}.task_id") from None
+            raise DataError(
+                path, f"task_id {task_id!r} is not an integer", field=f"{where}.task_id"
+            ) from None
+        name = _field(entry, "take_name", path, where, str)
+        participant = entry.get("participant_uid")
         takes[uid] = Take(
             uid=uid,
-            name=_field(entry, "take_name", path, where, str),
+            name=name,
             scenario=_field(entry, "parent_task_name", path, where, str),
             task_id=task_id,
             task_name=_field(entry, "task_name", path, where, str),
-            participant=str(entry.get("participant_uid", "")),
+            # without a participant id, each take counts as its own performer
+            participant=str(participant) if participant is not None else f"take:{name}",
             best_exo=entry.get("best_exo") if isinstance(entry.get("best_exo"), str) else None,
-            root_dir=entry.get("root_dir") or f"takes/{uid}",
+            root_dir=entry.get("root_dir") or f"takes/{name}",
         )
     return takes
 
@@ -119,7 +128,9 @@ def load_splits(root: Path) -> dict[str, str]:
                 raise DataError(path, "expected a list of take uids", field=f"split_to_take_uids.{split}")
             out.update({uid: str(split).lower() for uid in uids})
         return out
-    raise DataError(path, "needs 'take_uid_to_split' or 'split_to_take_uids'", field="take_uid_to_split", hint=HINT)
+    raise DataError(
+        path, "needs 'take_uid_to_split' or 'split_to_take_uids'", field="take_uid_to_split", hint=HINT
+    )
 
 
 def load_proficiency(root: Path, split: str) -> dict[str, str]:
@@ -162,9 +173,29 @@ def load_transcripts(root: Path, split: str) -> dict[str, list[ExpertComment]]:
                     continue  # null text marks a failed recording (error: true)
                 time = c.get("video_time", 0.0)
                 if not isinstance(time, (int, float)):
-                    raise DataError(path, "video_time must be a number", field=f"{where}.commentary_data[{k}].video_time")
+                    raise DataError(
+                        path, "video_time must be a number", field=f"{where}.commentary_data[{k}].video_time"
+                    )
                 comments.append(ExpertComment(expert, float(time), " ".join(text.split())))
     return out
+
+
+def load_folder_transcriptions(root: Path, take_name: str) -> list[ExpertComment]:
+    """Fallback comments from annotations/expert_commentary/<take>/<expert>/transcriptions.json
+    (recording name → {text, error}), in recording order; used when the split's transcript file lacks the take."""
+    comments = []
+    for path in sorted(
+        (root / "annotations" / "expert_commentary" / take_name).glob("*/transcriptions.json")
+    ):
+        data = read_json(path, hint=HINT)
+        if not isinstance(data, dict):
+            raise DataError(path, "expected an object mapping recordings to transcriptions", hint=HINT)
+        for i, recording in enumerate(sorted(data, key=lambda r: (len(r), r))):
+            item = data[recording]
+            text = item.get("text") if isinstance(item, dict) else None
+            if isinstance(text, str) and text.strip():
+                comments.append(ExpertComment(path.parent.name, float(i), " ".join(text.split())))
+    return comments
 
 
 def parse_rating(value: Any) -> int | None:
@@ -201,7 +232,9 @@ def parse_ds(value: Any, path: Path) -> float:
                 return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc).timestamp() * 1000.0
             except ValueError:
                 continue
-    raise DataError(path, f"unreadable submission time {value!r}", field="ds", hint="epoch milliseconds expected")
+    raise DataError(
+        path, f"unreadable submission time {value!r}", field="ds", hint="epoch milliseconds expected"
+    )
 
 
 def load_ratings(root: Path, take_name: str) -> tuple[dict[str, Rating], int]:
@@ -224,13 +257,20 @@ def load_ratings(root: Path, take_name: str) -> tuple[dict[str, Rating], int]:
                 raise DataError(data_path, "expected a JSON object", field=where or None, hint=HINT)
             proficiency = sub.get("proficiency")
             if proficiency is not None and not isinstance(proficiency, dict):
-                raise DataError(data_path, "expected an object with 'rating'", field=f"{where}proficiency".lstrip("."))
+                raise DataError(
+                    data_path, "expected an object with 'rating'", field=f"{where}proficiency".lstrip(".")
+                )
             proficiency = proficiency or {}
             expert = str(sub.get("user_id") or data_path.parent.name)
             why = proficiency.get("why")
-            rating = Rating(expert, parse_rating(proficiency.get("rating")), proficiency.get("rating"),
-                            " ".join(why.split()) if isinstance(why, str) else "", parse_ds(sub.get("ds"), data_path),
-                            data_path)
+            rating = Rating(
+                expert,
+                parse_rating(proficiency.get("rating")),
+                proficiency.get("rating"),
+                " ".join(why.split()) if isinstance(why, str) else "",
+                parse_ds(sub.get("ds"), data_path),
+                data_path,
+            )
             n_seen += 1
             if expert not in best or rating.ds > best[expert].ds:
                 best[expert] = rating
@@ -242,6 +282,11 @@ def load_body_pose(path: Path) -> np.ndarray:
 
     Frames are the annotated frame numbers in increasing order (annotation may be sparse in time).
     """
+    return read_body_pose(path)[0]
+
+
+def read_body_pose(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The keypoints of `load_body_pose` and the frame numbers they were annotated at."""
     data = read_json(path, hint=HINT)
     if not isinstance(data, dict):
         raise DataError(path, "expected an object mapping frame numbers to annotations", hint=HINT)
@@ -270,16 +315,36 @@ def load_body_pose(path: Path) -> np.ndarray:
             j = _JOINT_INDEX.get(name)
             if j is None:
                 continue
-            if not isinstance(point, dict):
-                raise DataError(path, "expected {x, y, z}", field=f"{key}.annotation3D.{name}")
-            for axis, coord in enumerate("xyz"):
-                value = point.get(coord)
-                if value is None:
-                    continue
-                if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    raise DataError(path, f"coordinate {value!r} is not a number", field=f"{key}.annotation3D.{name}.{coord}")
-                out[t, j, axis] = value
-    return out
+            xyz = (point.get("x"), point.get("y"), point.get("z")) if isinstance(point, dict) else None
+            if (
+                xyz is not None
+                and type(xyz[0]) in _NUMBER
+                and type(xyz[1]) in _NUMBER
+                and type(xyz[2]) in _NUMBER
+            ):
+                out[t, j] = xyz  # fast path: a complete, numeric joint
+            else:
+                out[t, j] = _slow_joint(path, f"{key}.annotation3D.{name}", point)
+    return out, np.array([number for number, _ in frames], dtype=np.int64)
+
+
+_NUMBER = (float, int)
+
+
+def _slow_joint(path: Path, where: str, point: Any) -> tuple[float, float, float]:
+    """A joint with absent (→ NaN) or invalid (→ DataError) coordinates."""
+    if not isinstance(point, dict):
+        raise DataError(path, "expected {x, y, z}", field=where)
+    xyz = []
+    for coord in "xyz":
+        value = point.get(coord)
+        if value is None:
+            xyz.append(np.nan)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            xyz.append(float(value))
+        else:
+            raise DataError(path, f"coordinate {value!r} is not a number", field=f"{where}.{coord}")
+    return xyz[0], xyz[1], xyz[2]
 
 
 def find_body_pose(root: Path, split: str, take_uid: str) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ def read_json(path: Path, hint: str | None = None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", line=exc.lineno, hint=hint) from None
+        raise DataError(
+            path, f"not valid JSON ({exc.msg} at column {exc.colno})", line=exc.lineno, hint=hint
+        ) from None
 
 
 def find_child(parent: Path, name: str) -> Path | None:
@@ -88,6 +91,14 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def temp_dir_beside(target: Path) -> Path:
+    """A fresh, readable (0755) folder next to `target`, to be renamed onto it when complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    tmp.chmod(0o755)
+    return tmp
 
 
 def save_npy_atomic(path: Path, array: np.ndarray) -> None:

@@ -59,6 +59,8 @@ def joint_statistics(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
             a, b = skeleton.angles[j]
             angle[:, j] = _angle(kp[:, a] - kp[:, j], kp[:, b] - kp[:, j])
         elif j in first_neighbour:
-            angle[:, j] = _angle(kp[:, first_neighbour[j]] - kp[:, j], np.broadcast_to(vertical, (n_frames, 3)))
+            angle[:, j] = _angle(
+                kp[:, first_neighbour[j]] - kp[:, j], np.broadcast_to(vertical, (n_frames, 3))
+            )
     stats = np.concatenate([angle[..., None], speed[..., None], position], axis=-1)
     return np.nan_to_num(stats).astype(np.float32)

@@ -47,7 +47,9 @@ def file_hash(path: str | Path, chunk: int = 1 << 20) -> str:
 
 def cache_key(content_hash: str, settings: dict[str, Any]) -> str:
     """The cache key of one video's features under `settings` (every field that changes the result)."""
-    return hashlib.sha256(dumps({"content": content_hash, "format": CACHE_FORMAT, **settings}).encode()).hexdigest()
+    return hashlib.sha256(
+        dumps({"content": content_hash, "format": CACHE_FORMAT, **settings}).encode()
+    ).hexdigest()
 
 
 class FeatureCache:

@@ -11,7 +11,12 @@ from typing import Any
 from adrbench.errors import DataError
 
 METRICS_SCHEMA = "adrbench.metrics/1"
-_ALIASES = {"rock_climbing": "climbing", "knot_tying": "knot", "needle_passing": "needle"}
+_ALIASES = {
+    "rock_climbing": "climbing",
+    "knot_tying": "knot",
+    "needle_passing": "needle",
+    "mid_range_jump_shooting": "mid_range_shooting",
+}
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,28 @@ from typing import Any
 
 from adrbench.leaderboard.entries import Entry, finite, metric_at
 from adrbench.leaderboard.grid import Cell, Grid, Row
-from adrbench.leaderboard.layouts import MEASURED_TABLES, PAPER_LAYOUTS, TableLayout
+from adrbench.leaderboard.layouts import EXTRA_LAYOUTS, MEASURED_TABLES, PAPER_LAYOUTS, TableLayout
 
 MIN_N = 5
 SMALL_MARK = "†"
 MISSING = "–"
+UNDEFINED = "n/a"
 _TWO_DIGITS = ("spearman", "relative_l2", "relative_l2_unsquared")
 
 
 def format_metric(metric: str, found: dict[str, Any] | None, min_n: int = MIN_N) -> Cell:
-    """'0.80 [0.71, 0.86] (n=30)'; R-ℓ2 ×100 as the paper prints it; '†' when n < min_n; '–' when absent."""
-    if found is None or not finite(found.get("value")):
+    """'0.80 [0.71, 0.86] (n=30)'; R-ℓ2 ×100 as the paper prints it; '†' when n < min_n; '–' when absent;
+    'n/a (n=…)' when computed but undefined (null value)."""
+    if found is None:
         return Cell(MISSING)
+    n = found.get("n")
+    if not finite(found.get("value")):
+        # The metric was computed but is undefined (e.g. ρ of a constant prediction): say so, with its n.
+        return Cell(UNDEFINED + (f" (n={n})" if isinstance(n, int) else ""))
     scale = 100.0 if metric.startswith("relative_l2") else 1.0
     digits = 2 if metric in _TWO_DIGITS else 3
     value = found["value"] * scale
     text = f"{value:.{digits}f}"
-    n = found.get("n")
     if isinstance(n, int) and n < min_n:
         text += SMALL_MARK
     ci = found.get("ci95")
@@ -63,7 +68,11 @@ def measured_rows(layout: TableLayout, entries: list[Entry], variant: str, min_n
 
 
 def footnotes(rows: list[Row], min_n: int = MIN_N) -> list[str]:
-    notes = ["Measured: value [bootstrap 95% CI] (n = items scored); R-ℓ2 shown ×100."]
+    notes = [
+        "Measured: value [bootstrap 95% CI] (n = the metric's sample size: scores for ρ and R-ℓ2, two per ADR "
+        "pair; items for the rest); R-ℓ2 shown ×100; n/a: undefined (e.g. ρ of a constant prediction); "
+        "–: not measured."
+    ]
     if any(SMALL_MARK in c.text for r in rows for c in r.cells):
         notes.append(f"{SMALL_MARK} n < {min_n}: too few items for the number to mean anything.")
     return notes
@@ -72,15 +81,15 @@ def footnotes(rows: list[Row], min_n: int = MIN_N) -> list[str]:
 def measured_grids(entries: list[Entry], min_n: int = MIN_N) -> dict[str, Grid]:
     """Every measured table that has rows: ids like 'table2-measured-synth'."""
     grids: dict[str, Grid] = {}
-    for table_id in MEASURED_TABLES:
-        layout = PAPER_LAYOUTS[table_id]
+    layouts = {t: PAPER_LAYOUTS[t] for t in MEASURED_TABLES} | EXTRA_LAYOUTS
+    for table_id, layout in layouts.items():
         for variant in ("synth", "real"):
             rows = measured_rows(layout, entries, variant, min_n)
             if rows:
-                number = table_id.removeprefix("table")
+                name = layout.title or f"Table {table_id.removeprefix('table')}"
                 grids[f"{table_id}-measured-{variant}"] = Grid(
                     f"{table_id}-measured-{variant}",
-                    f"Table {number} (measured, {rows[0].source[10:]})",
+                    f"{name} (measured, {rows[0].source[10:]})",
                     layout,
                     rows,
                     footnotes(rows, min_n),
@@ -89,7 +98,8 @@ def measured_grids(entries: list[Entry], min_n: int = MIN_N) -> dict[str, Grid]:
 
 
 def side_by_side(paper: dict[str, Grid], entries: list[Entry], min_n: int = MIN_N) -> dict[str, Grid]:
-    """Each paper table with the measured rows of every variant below the paper's, and a Source column."""
+    """Each paper table with the measured rows of every variant below the paper's, and a Source column; then the
+    measured-only tables."""
     out: dict[str, Grid] = {}
     for table_id, grid in paper.items():
         rows = list(grid.rows)
@@ -106,4 +116,6 @@ def side_by_side(paper: dict[str, Grid], entries: list[Entry], min_n: int = MIN_
             notes,
             show_source=True,
         )
+    extra = measured_grids(entries, min_n)
+    out.update({k: g for k, g in extra.items() if k.split("-measured-")[0] in EXTRA_LAYOUTS})
     return out

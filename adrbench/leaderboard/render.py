@@ -44,6 +44,11 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
 
+def _md_cell(text: str) -> str:
+    """Numbers and notes made by adrbench itself: only the table's own delimiter needs escaping."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def latex_escape(text: str) -> str:
     """Escape text for LaTeX; the paper's symbols become math (ρ → $\\rho$, ℓ2 → $\\ell_2$)."""
     text = text.replace("ℓ2", "\x00")
@@ -65,10 +70,11 @@ def to_markdown(grid: Grid) -> str:
     lines.append("|" + "|".join(["---"] * lead + ["---:"] * (len(head) - lead)) + "|")
     for row in grid.rows:
         first = [row.label] + ([row.source] if grid.show_source else [])
-        lines.append("| " + " | ".join(md_escape(t) for t in first + [c.text for c in row.cells]) + " |")
+        shown = [md_escape(t) for t in first] + [_md_cell(c.text) for c in row.cells]
+        lines.append("| " + " | ".join(shown) + " |")
     if grid.footnotes:
         lines.append("")
-        lines.extend(md_escape(f) for f in grid.footnotes)
+        lines.extend(_md_cell(f) for f in grid.footnotes)
     return "\n".join(lines) + "\n"
 
 

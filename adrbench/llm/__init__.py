@@ -7,6 +7,8 @@ google-genai clients are imported when a backend is first used.
 from adrbench.llm.budget import Budget, Pricing
 from adrbench.llm.cache import RequestCache, open_cache
 from adrbench.llm.client import LLMClient
+from adrbench.llm.connect import make_client, text_request
+from adrbench.llm.keys import api_key_from_env
 from adrbench.llm.messages import ChatRequest, ChatResult, Part
 from adrbench.llm.retry import RetryPolicy
 
@@ -19,5 +21,8 @@ __all__ = [
     "Pricing",
     "RequestCache",
     "RetryPolicy",
+    "api_key_from_env",
+    "make_client",
+    "text_request",
     "open_cache",
 ]

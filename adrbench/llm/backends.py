@@ -9,6 +9,7 @@ text included is cut short and has the API key masked.
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 from typing import Any, Protocol
 
@@ -28,6 +29,21 @@ class Backend(Protocol):
     async def __aexit__(self, *exc: object) -> None: ...
 
     async def send(self, request: ChatRequest) -> Reply: ...
+
+
+def _httpx_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """(timeout errors, transport errors) of whichever httpx the installed SDKs use (httpx, or httpx2 in newer
+    releases)."""
+    timeouts: list[type[BaseException]] = []
+    transports: list[type[BaseException]] = []
+    for name in ("httpx", "httpx2"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        timeouts.append(module.TimeoutException)
+        transports.append(module.TransportError)
+    return tuple(timeouts), tuple(transports)
 
 
 def mask(text: str, secret: str | None, limit: int = 200) -> str:
@@ -68,8 +84,9 @@ class OpenAIChatBackend:
     async def __aenter__(self) -> OpenAIChatBackend:
         from openai import AsyncOpenAI
 
-        self._client = AsyncOpenAI(base_url=self._base_url, api_key=self._api_key, timeout=self._timeout,
-                                   max_retries=0)
+        self._client = AsyncOpenAI(
+            base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=0
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -83,14 +100,18 @@ class OpenAIChatBackend:
             messages.append({"role": "system", "content": request.system})
         messages.append({"role": "user", "content": openai_content(request.parts)})
         params = dict(request.params)
-        kwargs: dict[str, Any] = {"temperature": params.get("temperature", 0.0),
-                                  "max_tokens": params.get("max_tokens", 512)}
+        kwargs: dict[str, Any] = {
+            "temperature": params.get("temperature", 0.0),
+            "max_tokens": params.get("max_tokens", 512),
+        }
         if params.get("seed") is not None:
             kwargs["seed"] = params["seed"]
         if params.get("json_mode"):
             kwargs["response_format"] = {"type": "json_object"}
         try:
-            resp = await self._client.chat.completions.create(model=request.model, messages=messages, **kwargs)
+            resp = await self._client.chat.completions.create(
+                model=request.model, messages=messages, **kwargs
+            )
         except openai.APITimeoutError:
             raise TransientError("timeout") from None
         except openai.APIConnectionError:
@@ -127,13 +148,16 @@ class GeminiBackend:
         from google import genai
         from google.genai import types
 
-        options = types.HttpOptions(base_url=self._base_url, timeout=int(self._timeout * 1000),
-                                    retry_options=types.HttpRetryOptions(attempts=1))
+        options = types.HttpOptions(base_url=self._base_url, timeout=int(self._timeout * 1000))
+        if hasattr(types, "HttpRetryOptions"):  # SDK releases that retry on their own: one attempt only
+            options.retry_options = types.HttpRetryOptions(attempts=1)
         self._client = genai.Client(api_key=self._api_key, http_options=options)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._client.aio.aclose()
+        close = getattr(self._client.aio, "aclose", None)  # older SDK releases have no aclose
+        if close is not None:
+            await close()
 
     def _contents(self, parts: tuple[Part, ...]) -> list[Any]:
         from google.genai import types
@@ -147,8 +171,9 @@ class GeminiBackend:
         return [types.Content(role="user", parts=out)]
 
     async def send(self, request: ChatRequest) -> Reply:
-        import httpx2
         from google.genai import errors, types
+
+        timeouts, transports = _httpx_errors()
 
         params = dict(request.params)
         config = types.GenerateContentConfig(
@@ -168,9 +193,9 @@ class GeminiBackend:
                 headers = getattr(exc.response, "headers", None)
                 raise TransientError(f"http {code}", parse_retry_after(headers)) from None
             raise PermanentError(f"http {code}: {mask(str(exc.message or ''), self._api_key)}") from None
-        except httpx2.TimeoutException:
+        except timeouts:
             raise TransientError("timeout") from None
-        except httpx2.TransportError:
+        except transports:
             raise TransientError("connection error") from None
         except (json.JSONDecodeError, ValueError, TypeError, KeyError):
             raise TransientError("malformed response") from None

@@ -49,9 +49,14 @@ class RequestCache:
 
     def put(self, key: str, backend: str, model: str, reply: Reply) -> None:
         body = json.dumps(
-            {"text": reply.text, "input_tokens": reply.input_tokens, "output_tokens": reply.output_tokens,
-             "finish_reason": reply.finish_reason},
-            sort_keys=True, ensure_ascii=False,
+            {
+                "text": reply.text,
+                "input_tokens": reply.input_tokens,
+                "output_tokens": reply.output_tokens,
+                "finish_reason": reply.finish_reason,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
         )
         with self._db:
             self._db.execute(

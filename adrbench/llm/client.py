@@ -36,7 +36,7 @@ class LLMClient:
     """Concurrent, cached, retried, budgeted access to one backend.
 
     `backend_factory` makes a fresh backend per event loop; `backend_name` (e.g. "openai-chat") is part of each
-    cache key. `stats` counts HTTP attempts ("requests"), cache hits, retries, tokens, cost and failures by reason.
+    cache key. `stats` counts HTTP attempts ("requests"), cache hits, retries, tokens, cost and requests that got no reply, by reason.
     """
 
     def __init__(
@@ -85,8 +85,8 @@ class LLMClient:
         for result in results:
             assert result is not None
             if result.error is not None:
-                self.stats["failed"] += 1
-                self.stats[f"failed:{result.error.split(':')[0]}"] += 1
+                self.stats["request_failures"] += 1
+                self.stats[f"request_failures:{result.error.split(':')[0]}"] += 1
         return [r for r in results if r is not None]
 
     def _from_cache(self, request: ChatRequest) -> ChatResult | None:

@@ -37,6 +37,7 @@ class Faults:
     timeout_sleep_s: float = 2.0
     rate_malformed: float = 0.0
     rate_unparseable: float = 0.0
+    reject_key: bool = False  # answer 401 quoting the API key back, like a careless server
     seed: int = 0
 
 
@@ -78,8 +79,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request logging
         return
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
-              content_type: str = "application/json") -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -98,7 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             owner.count("health" if healthy else "health:starting")
             self._send(200 if healthy else 503, b"")
         elif self.path == "/v1/models":
-            self._send(200, json.dumps({"object": "list", "data": [{"id": "loopback", "object": "model"}]}).encode())
+            self._send(
+                200, json.dumps({"object": "list", "data": [{"id": "loopback", "object": "model"}]}).encode()
+            )
         else:
             self._send(404, b'{"error": {"message": "not found"}}')
 
@@ -113,6 +121,11 @@ class _Handler(BaseHTTPRequestHandler):
         payload = json.loads(raw)
         prompt, n_images = _gemini_prompt(payload) if gemini else _openai_prompt(payload)
         owner.count("requests")
+        if owner.faults.reject_key:
+            owner.count("fault:401")
+            key = self.headers.get("x-goog-api-key") or self.headers.get("Authorization", "")
+            self._send(401, _error_body(401, f"invalid api key {key}", gemini))
+            return
         fault = owner.draw_fault()
         if owner.faults.latency_s:
             time.sleep(owner.faults.latency_s)
@@ -143,7 +156,9 @@ class _Handler(BaseHTTPRequestHandler):
             owner.count("ok")
             answer = owner.responder(prompt, n_images)
         usage = (len(prompt.split()) + 100 * n_images, max(1, len(answer) // 4))
-        body = _gemini_reply(answer, usage) if gemini else _openai_reply(payload.get("model", ""), answer, usage)
+        body = (
+            _gemini_reply(answer, usage) if gemini else _openai_reply(payload.get("model", ""), answer, usage)
+        )
         self._send(200, json.dumps(body).encode("utf-8"))
 
 
@@ -177,7 +192,7 @@ def _gemini_prompt(payload: dict[str, Any]) -> tuple[str, int]:
 
 def _error_body(code: int, message: str, gemini: bool) -> bytes:
     if gemini:
-        status = "RESOURCE_EXHAUSTED" if code == 429 else "INTERNAL"
+        status = {429: "RESOURCE_EXHAUSTED", 401: "UNAUTHENTICATED"}.get(code, "INTERNAL")
         return json.dumps({"error": {"code": code, "message": message, "status": status}}).encode()
     return json.dumps({"error": {"message": message, "type": "server_error", "code": code}}).encode()
 
@@ -188,18 +203,23 @@ def _openai_reply(model: str, answer: str, usage: tuple[int, int]) -> dict[str, 
         "object": "chat.completion",
         "created": 0,
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": answer}}],
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": answer}}
+        ],
         "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
     }
 
 
 def _gemini_reply(answer: str, usage: tuple[int, int]) -> dict[str, Any]:
     return {
-        "candidates": [{"content": {"role": "model", "parts": [{"text": answer}]}, "finishReason": "STOP",
-                        "index": 0}],
-        "usageMetadata": {"promptTokenCount": usage[0], "candidatesTokenCount": usage[1],
-                          "totalTokenCount": sum(usage)},
+        "candidates": [
+            {"content": {"role": "model", "parts": [{"text": answer}]}, "finishReason": "STOP", "index": 0}
+        ],
+        "usageMetadata": {
+            "promptTokenCount": usage[0],
+            "candidatesTokenCount": usage[1],
+            "totalTokenCount": sum(usage),
+        },
     }
 
 
@@ -212,8 +232,9 @@ class _Server(ThreadingHTTPServer):
 class LoopbackServer:
     """The server, run in a background thread: `with LoopbackServer(Faults(rate_500=0.1)) as srv: srv.url`."""
 
-    def __init__(self, faults: Faults | None = None, responder: Responder | None = None,
-                 healthy_after_s: float = 0.0) -> None:
+    def __init__(
+        self, faults: Faults | None = None, responder: Responder | None = None, healthy_after_s: float = 0.0
+    ) -> None:
         self.faults = faults or Faults()
         self.responder = responder or default_responder
         self.healthy_at = time.monotonic() + healthy_after_s
@@ -247,8 +268,12 @@ class LoopbackServer:
         f = self.faults
         with self._lock:
             u = self._rng.random()
-        for name, rate in (("429", f.rate_429), ("500", f.rate_500), ("timeout", f.rate_timeout),
-                           ("malformed", f.rate_malformed)):
+        for name, rate in (
+            ("429", f.rate_429),
+            ("500", f.rate_500),
+            ("timeout", f.rate_timeout),
+            ("malformed", f.rate_malformed),
+        ):
             if u < rate:
                 return name
             u -= rate

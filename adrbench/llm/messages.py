@@ -36,7 +36,11 @@ class Part:
         """What identifies this part in a cache key: its text, or the SHA-256 of each image."""
         if self.kind == "text":
             return {"text": self.text}
-        return {"kind": self.kind, "mime": self.mime, "sha256": [hashlib.sha256(d).hexdigest() for d in self.data]}
+        return {
+            "kind": self.kind,
+            "mime": self.mime,
+            "sha256": [hashlib.sha256(d).hexdigest() for d in self.data],
+        }
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""The standard tokenization of each text metric, cached per distinct string.
+r"""The standard tokenization of each text metric, cached per distinct string.
 
 - BLEU and METEOR: lowercase, then NLTK's `wordpunct_tokenize` rule (runs of word characters, or runs of
-  other non-space characters). METEOR lowercases tokens again itself, as NLTK's `meteor_score` does.
+  other non-space characters), evaluated with the `regex` engine as NLTK >= 3.9.3 does (its \w also takes
+  combining marks). METEOR lowercases tokens again itself, as NLTK's `meteor_score` does.
 - ROUGE (1, 2, L, S, SU): rouge-score's default tokenizer — lowercase, every run of characters outside
   [a-z0-9] is a separator, optional Porter stemming of tokens longer than 3 characters.
 
@@ -14,13 +15,13 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+import regex
 from nltk.stem.porter import PorterStemmer
 
 Text = str | Sequence[str]
 
-_WORDPUNCT = re.compile(r"\w+|[^\w\s]+")
+_WORDPUNCT = regex.compile(r"\w+|[^\w\s]+", regex.UNICODE | regex.MULTILINE | regex.DOTALL)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_SPACES = re.compile(r"\s+")
 _VALID = re.compile(r"^[a-z0-9]+$")
 _PORTER = PorterStemmer()
 
@@ -47,11 +48,15 @@ def _rouge_stem(tokens: Sequence[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 17)
 def rouge_tokens(text: str, stem: bool = False) -> tuple[str, ...]:
-    """rouge-score's `tokenize.tokenize(text, stemmer)`, cached."""
-    tokens: Sequence[str] = _SPACES.split(_NON_ALNUM.sub(" ", text.lower()))
-    if stem:
-        tokens = _rouge_stem(tokens)
-    return tuple(t for t in tokens if _VALID.match(t))
+    """rouge-score's `tokenize.tokenize(text, stemmer)`, cached.
+
+    After the substitution only [a-z0-9] runs and ASCII spaces remain, so `str.split` and a non-empty check
+    select exactly the tokens rouge-score's whitespace split and validity pattern select.
+    """
+    tokens = _NON_ALNUM.sub(" ", text.lower()).split()
+    if not stem:
+        return tuple(tokens)
+    return tuple(t for t in _rouge_stem(tokens) if _VALID.match(t))
 
 
 def bleu_tokenize(text: Text) -> tuple[str, ...]:

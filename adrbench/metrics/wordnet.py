@@ -99,6 +99,8 @@ def _arrange_debian(source: Path, target: Path) -> Path:
             shutil.copyfile(source / name, tmp / name)
         (tmp / "lexnames").write_text(lexnames_text(), encoding="utf-8")
         (tmp / _MARKER).write_text(f"copied from {source} by adrbench\n", encoding="utf-8")
+        if target.exists() and not (target / "lexnames").is_file():
+            shutil.rmtree(target)  # an incomplete earlier attempt
         try:
             os.replace(tmp, target)
         except OSError:
@@ -115,13 +117,46 @@ def wordnet_dir() -> tuple[Path, str]:
     folder = _nltk_wordnet_dir()
     if folder is not None:
         return folder, "debian" if (folder / _MARKER).is_file() else "nltk_data"
+    cached = cache_root() / "nltk_data" / "corpora" / "wordnet"
+    if (cached / _MARKER).is_file() and all((cached / n).is_file() for n in (*_DB_FILES, "lexnames")):
+        return cached, "debian"
     if not DEBIAN_DIR.is_dir():
         raise WordNetMissingError(
             "METEOR needs WordNet 3.0 and none was found: no 'corpora/wordnet' in NLTK's data path and no "
             f"{DEBIAN_DIR}. Install it with: {APT_HINT} (Debian/Ubuntu), or "
             "python -m nltk.downloader wordnet (needs network once)."
         )
-    return _arrange_debian(DEBIAN_DIR, cache_root() / "nltk_data" / "corpora" / "wordnet"), "debian"
+    return _arrange_debian(DEBIAN_DIR, cached), "debian"
+
+
+class _EnglishWordNet(WordNetCorpusReader):
+    """NLTK's WordNet reader, loading faster; synsets, lemmas and morphology are NLTK's own code, unchanged.
+
+    - The OMW cross-version synset map (`map_wn`, which re-reads index.sense twice) is not built: it only
+      serves multilingual lookups, which METEOR does not make.
+    - Files read once from start to end (indexes, exception lists, lexnames) are opened as plain files; NLTK's
+      seekable stream reader is kept for the data files, which are read at byte offsets.
+    """
+
+    _SEQUENTIAL = (
+        "index.adj",
+        "index.adv",
+        "index.noun",
+        "index.verb",
+        "adj.exc",
+        "adv.exc",
+        "noun.exc",
+        "verb.exc",
+        "lexnames",
+    )
+
+    def map_wn(self, version: str = "wordnet") -> None:
+        return None
+
+    def open(self, file: str):  # type: ignore[override]
+        if file in self._SEQUENTIAL:
+            return open(os.path.join(self._root.path, file), encoding="utf-8")  # the reader closes it
+        return super().open(file)
 
 
 @lru_cache(maxsize=1)
@@ -135,10 +170,12 @@ def load_wordnet() -> WordNetCorpusReader:
         nltk.data.path.append(data_root)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "multilingual functions are not available": we need English only
-        reader = WordNetCorpusReader(str(folder), None)
+        reader = _EnglishWordNet(str(folder), None)
     version = reader.get_version()
     if version != "3.0":
-        raise WordNetMissingError(f"METEOR needs WordNet 3.0 but {folder} holds WordNet {version}. {APT_HINT}")
+        raise WordNetMissingError(
+            f"METEOR needs WordNet 3.0 but {folder} holds WordNet {version}. {APT_HINT}"
+        )
     return reader
 
 

@@ -45,5 +45,7 @@ def get_model_class(name: str) -> type[Model]:
             raise unknown("model", name, available_models())
         cls = plugins[name].load()
     if not (isinstance(cls, type) and issubclass(cls, Model)):
-        raise TypeError(f"model {name!r} resolves to {cls!r}, which is not a subclass of adrbench.models.Model")
+        raise TypeError(
+            f"model {name!r} resolves to {cls!r}, which is not a subclass of adrbench.models.Model"
+        )
     return cls

@@ -12,8 +12,10 @@ recall = hits / reference count, precision = hits / hypothesis count, F = P·R /
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from itertools import combinations, repeat
 
 import numpy as np
 
@@ -32,10 +34,19 @@ KINDS: dict[str, tuple[str, int, bool]] = {
 ALPHA = 0.5
 
 
-def _ngrams(tokens: tuple[str, ...], n: int) -> Counter:
-    if n == 1:
-        return Counter(tokens)
-    return Counter(zip(*(tokens[i:] for i in range(n))))
+def _ngram_hits(hyp: tuple[str, ...], ref: tuple[str, ...], n: int) -> int:
+    """Σ_g min(count_hyp(g), count_ref(g)): each hypothesis n-gram uses up one remaining reference occurrence."""
+    if len(hyp) < n or len(ref) < n:
+        return 0
+    left = Counter(ref if n == 1 else zip(*(ref[i:] for i in range(n)), strict=False))
+    get = left.get
+    hits = 0
+    for gram in hyp if n == 1 else zip(*(hyp[i:] for i in range(n)), strict=False):
+        remaining = get(gram)
+        if remaining:
+            left[gram] = remaining - 1
+            hits += 1
+    return hits
 
 
 def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
@@ -64,20 +75,21 @@ def skip_bigram_count(length: int, distance: int, unigrams: bool) -> int:
     return pairs + (length - 1 if unigrams else 0)
 
 
-def _skip_units(tokens: Sequence[str], positions: Sequence[int], last: int, distance: int, unigrams: bool) -> Counter:
+def _skip_units(
+    tokens: Sequence[str], positions: Sequence[int], last: int, distance: int, unigrams: bool
+) -> Counter:
     """Skip-bigram (and unigram) units among `tokens` found at `positions` of a text whose last index is `last`."""
+    if distance < 0 and not unigrams:
+        return Counter(combinations(tokens, 2))  # every ordered pair i < j (the last token never starts one)
     units: Counter = Counter()
-    count = len(tokens)
-    for a in range(count):
-        i = positions[a]
+    for a, i in enumerate(positions):
         if i >= last:  # ROUGE-1.5.5's outer loop stops before the last token
             break
+        head = tokens[a]
         if unigrams:
-            units[tokens[a]] += 1
-        for b in range(a + 1, count):
-            if distance >= 0 and positions[b] > i + distance + 1:
-                break
-            units[(tokens[a], tokens[b])] += 1
+            units[head] += 1
+        end = len(tokens) if distance < 0 else bisect_right(positions, i + distance + 1, a + 1)
+        units.update(zip(repeat(head), tokens[a + 1 : end]))
     return units
 
 
@@ -98,9 +110,7 @@ def item_stats(hyp: tuple[str, ...], ref: tuple[str, ...], kind: str) -> tuple[i
     """(hits, hypothesis unit count, reference unit count) for one pair."""
     family, param, unigrams = KINDS[kind]
     if family == "n":
-        hyp_ng, ref_ng = _ngrams(hyp, param), _ngrams(ref, param)
-        hits = sum(min(c, hyp_ng[g]) for g, c in ref_ng.items() if g in hyp_ng)
-        return hits, max(0, len(hyp) - param + 1), max(0, len(ref) - param + 1)
+        return _ngram_hits(hyp, ref, param), max(0, len(hyp) - param + 1), max(0, len(ref) - param + 1)
     if family == "lcs":
         return lcs_length(ref, hyp), len(hyp), len(ref)
     return (
@@ -117,32 +127,35 @@ def rouge_stats(hyps: Sequence[Text], refs: Sequence[Text], kind: str, stem: boo
     if len(hyps) != len(refs):
         raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
     rows = [
-        item_stats(rouge_tokenize(h, stem), rouge_tokenize(r, stem), kind) for h, r in zip(hyps, refs, strict=True)
+        item_stats(rouge_tokenize(h, stem), rouge_tokenize(r, stem), kind)
+        for h, r in zip(hyps, refs, strict=True)
     ]
     return np.asarray(rows, dtype=np.int64).reshape(len(rows), 3)
 
 
-def _prf(hits: int, n_hyp: int, n_ref: int, skip: bool) -> tuple[float, float, float]:
-    if skip:  # ROUGE-1.5.5: zero counts give zero scores; F weighted by alpha
-        r = hits / n_ref if n_ref else 0.0
-        p = hits / n_hyp if n_hyp else 0.0
-        den = (1 - ALPHA) * p + ALPHA * r
-        return p, r, (p * r) / den if den > 0 else 0.0
-    p = hits / max(n_hyp, 1)  # rouge-score: _score_ngrams / _score_lcs (hits are 0 when a side is empty)
-    r = hits / max(n_ref, 1)
-    return p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0
-
-
 def rouge_item_scores(stats: np.ndarray, kind: str) -> np.ndarray:
-    """Per-item precision, recall, F-measure: a float array N × 3."""
+    """Per-item precision, recall, F-measure: a float array N × 3.
+
+    ROUGE-1/2/L as rouge-score (P = hits / max(#hyp, 1), F = 2PR / (P + R), 0 when P + R = 0); ROUGE-S/SU as
+    ROUGE-1.5.5 (a zero count gives 0, F = PR / ((1 − α)P + αR)). Elementwise IEEE operations, so the
+    values are bit-identical to the reference's scalar arithmetic.
+    """
     skip = KINDS[kind][0] == "skip"
-    out = np.zeros((len(stats), 3), dtype=np.float64)
-    for i, (hits, n_hyp, n_ref) in enumerate(stats.tolist()):
-        out[i] = _prf(hits, n_hyp, n_ref, skip)
-    return out
+    hits, n_hyp, n_ref = (stats[:, j].astype(np.float64) for j in range(3))
+    p = hits / np.maximum(n_hyp, 1.0)  # hits are 0 whenever a count is 0, so this is 0 there too
+    r = hits / np.maximum(n_ref, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if skip:
+            den = (1 - ALPHA) * p + ALPHA * r
+            f = np.where(den > 0, (p * r) / den, 0.0)
+        else:
+            f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
+    return np.stack([p, r, f], axis=1)
 
 
-def rouge(hyps: Sequence[Text], refs: Sequence[Text], kind: str = "L", stem: bool = False) -> dict[str, float]:
+def rouge(
+    hyps: Sequence[Text], refs: Sequence[Text], kind: str = "L", stem: bool = False
+) -> dict[str, float]:
     """Mean over pairs of ROUGE precision, recall and F-measure.
 
     kind "1", "2", "L": as rouge-score's RougeScorer (tokenizer and optional Porter stemming included);

@@ -20,22 +20,27 @@ SMOOTHINGS = (None, "method1")
 _EPSILON = 0.1  # NLTK SmoothingFunction().method1 default
 
 
-def _ngram_counts(tokens: tuple[str, ...], k: int) -> Counter:
-    if k == 1:
-        return Counter(tokens)
-    return Counter(zip(*(tokens[i:] for i in range(k)))) if len(tokens) >= k else Counter()
+def _ngrams(tokens: tuple[str, ...], k: int):
+    return tokens if k == 1 else zip(*(tokens[i:] for i in range(k)), strict=False)
 
 
 def item_stats(hyp: tuple[str, ...], ref: tuple[str, ...], n: int) -> list[int]:
-    """[m_1, d_1, ..., m_n, d_n, hyp_len, ref_len] for one pair (NLTK's `modified_precision` parts)."""
+    """[m_1, d_1, ..., m_n, d_n, hyp_len, ref_len] for one pair (NLTK's `modified_precision` parts).
+
+    Clipped matches Σ_g min(count_hyp(g), count_ref(g)) are counted by letting each hypothesis k-gram use up
+    one remaining reference occurrence, which gives the same sum without a hypothesis Counter.
+    """
     row: list[int] = []
     for k in range(1, n + 1):
-        hyp_counts = _ngram_counts(hyp, k)
-        if hyp_counts:
-            ref_counts = _ngram_counts(ref, k)
-            matches = sum(min(c, ref_counts[g]) for g, c in hyp_counts.items() if g in ref_counts)
-        else:
-            matches = 0
+        matches = 0
+        if len(hyp) >= k and len(ref) >= k:
+            left = Counter(_ngrams(ref, k))
+            get = left.get
+            for gram in _ngrams(hyp, k):
+                remaining = get(gram)
+                if remaining:
+                    left[gram] = remaining - 1
+                    matches += 1
         row += [matches, max(1, len(hyp) - k + 1)]
     return row + [len(hyp), len(ref)]
 
@@ -93,14 +98,26 @@ def _check(smoothing: str | None, stats: np.ndarray, n: int) -> None:
 def bleu_item_scores(
     stats: np.ndarray, n: int = 4, cumulative: bool = True, smoothing: str | None = None
 ) -> np.ndarray:
-    """Per-item sentence BLEU (NLTK `sentence_bleu([ref], hyp, weights, smoothing_function)`)."""
+    """Per-item sentence BLEU (NLTK `sentence_bleu([ref], hyp, weights, smoothing_function)`), vectorized.
+
+    Same arithmetic as `_score` item by item; numpy's log/exp may differ from math's in the last bit.
+    """
     _check(smoothing, stats, n)
     weights = _weights(n, cumulative)
     width = stats.shape[1]
-    out = np.empty(len(stats), dtype=np.float64)
-    for i, row in enumerate(stats.tolist()):
-        out[i] = _score(row[0 : 2 * n : 2], row[1 : 2 * n : 2], row[width - 2], row[width - 1], weights, smoothing)
-    return out
+    m = stats[:, 0 : 2 * n : 2].astype(np.float64)
+    d = stats[:, 1 : 2 * n : 2].astype(np.float64)
+    hyp_len = stats[:, width - 2].astype(np.float64)
+    ref_len = stats[:, width - 1].astype(np.float64)
+    zero = (m + _EPSILON) / d if smoothing == "method1" else np.full_like(m, sys.float_info.min)
+    p = np.where(m > 0, m / np.maximum(d, 1.0), zero)
+    log_sum = np.zeros(len(stats))
+    for k, w in enumerate(weights):
+        if w != 0.0:  # a zero weight adds 0 · log(p) = 0 in NLTK's sum
+            log_sum = log_sum + w * np.log(p[:, k])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bp = np.where(hyp_len > ref_len, 1.0, np.where(hyp_len == 0, 0.0, np.exp(1 - ref_len / hyp_len)))
+    return np.where(m[:, 0] == 0, 0.0, bp * np.exp(log_sum))
 
 
 def corpus_bleu_from_stats(
@@ -111,7 +128,12 @@ def corpus_bleu_from_stats(
     total = stats.sum(axis=0).tolist() if len(stats) else [0] * stats.shape[1]
     width = stats.shape[1]
     return _score(
-        total[0 : 2 * n : 2], total[1 : 2 * n : 2], total[width - 2], total[width - 1], _weights(n, cumulative), smoothing
+        total[0 : 2 * n : 2],
+        total[1 : 2 * n : 2],
+        total[width - 2],
+        total[width - 1],
+        _weights(n, cumulative),
+        smoothing,
     )
 
 

@@ -1,0 +1,178 @@
+"""Raters that replace the person of the paper's audit (§2): an LLM judge through the shared clients, and the
+offline rule-based judge (adrbench.protocols.verdict). Both read only the description, never the scores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from adrbench.audit.answers import AuditAnswer
+from adrbench.audit.items import AuditItem, Label
+from adrbench.errors import ConfigError
+from adrbench.llm import ChatRequest, LLMClient, Part
+from adrbench.llm.parse import find_json
+
+JUDGE_PROMPT_VERSION = "adr-audit-judge/1"
+
+JUDGE_SYSTEM = "You are an experienced coach. You answer with a single JSON object and nothing else."
+
+_JUDGE_PROMPT = (
+    "Here is a description of how two players, Player 1 and Player 2, differ while performing the same "
+    "activity: {group} ({category}).\n\n"
+    "Description:\n{description}\n\n"
+    "Based only on this description, which player performs better overall? Answer with JSON only, exactly in "
+    'this form: {{"better": "1"}} or {{"better": "2"}}, or {{"better": "tie"}} if the description does not '
+    "favour either player."
+)
+
+_WORDS: dict[str, Label] = {
+    "1": "1",
+    "player1": "1",
+    "p1": "1",
+    "first": "1",
+    "2": "2",
+    "player2": "2",
+    "p2": "2",
+    "second": "2",
+    "tie": "tie",
+    "equal": "tie",
+    "neither": "tie",
+    "none": "tie",
+    "same": "tie",
+    "draw": "tie",
+    "both": "tie",
+}
+
+
+_RULE_LABELS: dict[int | str, Label] = {1: "1", 2: "2", "1": "1", "2": "2", "tie": "tie"}
+
+
+def judge_prompt(description: str, group: str, category: str) -> str:
+    """The judge's question about one description (versioned by JUDGE_PROMPT_VERSION)."""
+    return _JUDGE_PROMPT.format(description=description.strip(), group=group, category=category)
+
+
+def parse_verdict(text: str) -> Label | None:
+    """The verdict ("1", "2" or "tie") in a judge reply like {"better": "2"}, also as a number or "Player 2";
+    None if unreadable."""
+    obj = find_json(text)
+    if obj is None:
+        return None
+    value: Any = next(
+        (
+            v
+            for k, v in obj.items()
+            if re.sub(r"[^a-z]", "", str(k).lower()) in {"better", "winner", "answer", "verdict"}
+        ),
+        None,
+    )
+    if isinstance(value, bool) or value is None:
+        return None
+    word = re.sub(r"[^a-z0-9]", "", str(value).lower())
+    return _WORDS.get(word)
+
+
+class Rater(Protocol):
+    """Gives verdicts on many items at once."""
+
+    rater: str
+
+    def judge_many(self, items: Sequence[AuditItem]) -> list[AuditAnswer]: ...
+
+
+def _answer(
+    item: AuditItem, rater: str, label: Label | None, error: str | None, meta: dict[str, Any]
+) -> AuditAnswer:
+    return AuditAnswer(
+        pair_id=item.pair.id,
+        category=item.pair.category,
+        group=item.pair.group,
+        rater=rater,
+        answer=label,
+        truth=item.truth,
+        error=error if label is None else None,
+        meta=meta,
+    )
+
+
+class LLMJudge:
+    """An LLM says which player the description favours; failures and unreadable replies are kept as no verdict."""
+
+    def __init__(
+        self,
+        client: LLMClient,
+        model: str,
+        *,
+        provider: str,
+        max_tokens: int | None = None,
+        seed: int | None = 0,
+    ) -> None:
+        self.client, self.model, self.provider = client, model, provider
+        self.rater = f"llm:{provider}:{model}"
+        self.params: dict[str, Any] = {"temperature": 0.0, "json_mode": True}
+        if max_tokens is not None:
+            self.params["max_tokens"] = max_tokens
+        if seed is not None:
+            self.params["seed"] = seed
+
+    def request(self, item: AuditItem) -> ChatRequest:
+        text = judge_prompt(item.description, item.pair.group, item.pair.category)
+        return ChatRequest(
+            model=self.model,
+            parts=(Part.of_text(text),),
+            prompt_version=JUDGE_PROMPT_VERSION,
+            system=JUDGE_SYSTEM,
+            params=dict(self.params),
+        )
+
+    def judge_many(self, items: Sequence[AuditItem]) -> list[AuditAnswer]:
+        results = self.client.run([self.request(item) for item in items])
+        out = []
+        for item, result in zip(items, results, strict=True):
+            meta: dict[str, Any] = {"prompt_version": JUDGE_PROMPT_VERSION, "usage": result.usage()}
+            label = parse_verdict(result.text) if result.text is not None else None
+            if result.text is not None:
+                meta["reply"] = result.text[:500]
+            error = result.error or ("unparseable reply" if label is None else None)
+            out.append(_answer(item, self.rater, label, error, meta))
+        return out
+
+
+def _protocols_verdict() -> tuple[Callable[[str], int | str | None], str]:
+    """adrbench.protocols' `verdict` and its rule version (the package's export, else its judge module)."""
+    try:
+        from adrbench import protocols
+
+        found = getattr(protocols, "verdict", None)
+        if found is None:
+            from adrbench.protocols import judge as protocols
+
+            found = protocols.verdict
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"the offline rule-based judge (adrbench.protocols) is not available: {exc}"
+        ) from None
+    return found, str(getattr(protocols, "JUDGE_VERSION", "unknown"))
+
+
+class RuleJudge:
+    """The offline, documented rule-based judge of adrbench.protocols: `verdict(description) -> 1 | 2 | "tie" | None`."""
+
+    rater = "rule"
+
+    def __init__(
+        self, verdict: Callable[[str], int | str | None] | None = None, version: str = "custom"
+    ) -> None:
+        if verdict is None:
+            verdict, version = _protocols_verdict()
+        self._verdict = verdict
+        self.version = version
+
+    def judge_many(self, items: Sequence[AuditItem]) -> list[AuditAnswer]:
+        out = []
+        for item in items:
+            found = self._verdict(item.description)
+            label = _RULE_LABELS.get(found) if isinstance(found, int | str) else None
+            out.append(_answer(item, self.rater, label, "no verdict", {"judge_version": self.version}))
+        return out

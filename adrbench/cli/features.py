@@ -1,0 +1,88 @@
+"""`adrbench features extract|import`: per-video features into the cache, once per video, resumable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adrbench.cli.common import console, parse_kv, progress_bar
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
+                  help="Extract or import per-video features into the feature cache.")  # fmt: skip
+
+TaskOpt = Annotated[str, typer.Option("--task", "-t", help="task name (see `adrbench tasks`)")]
+RootOpt = Annotated[Path | None, typer.Option("--data-root", help="data folder of a real task")]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache", help="cache folder (default: $ADRBENCH_CACHE/features or ~/.cache/adrbench/features)"
+    ),
+]
+TaskArgOpt = Annotated[list[str] | None, typer.Option("--task-arg", help="k=v passed to the task loader")]
+
+
+@app.command()
+def extract(
+    task: TaskOpt = "adr-synth",
+    visual: Annotated[str | None, typer.Option("--visual", help="transformers model name or folder")] = None,
+    keypoints: Annotated[
+        str, typer.Option("--keypoints", help="'dataset' or 'file:DIR' (DIR/<video id>.npy)")
+    ] = "dataset",
+    keyframes: Annotated[int, typer.Option("--keyframes", "-k", help="keyframes sampled per video")] = 16,
+    split: Annotated[str | None, typer.Option("--split", help="only the videos of this split")] = None,
+    device: Annotated[str, typer.Option("--device", help="torch device of the visual encoder")] = "cpu",
+    data_root: RootOpt = None,
+    cache: CacheOpt = None,
+    task_arg: TaskArgOpt = None,
+) -> None:
+    """Compute each video's features (pose statistics, or a visual encoder with --visual) into the cache."""
+    from adrbench.features.cache import FeatureCache
+    from adrbench.features.extract import FeatureExtractor
+    from adrbench.features.spec import FeatureSpec
+    from adrbench.tasks.registry import get_task
+
+    spec = FeatureSpec(source="visual" if visual else "pose", n_keyframes=keyframes, visual=visual,
+                       keypoints=keypoints)  # fmt: skip
+    data = get_task(task).load(data_root=data_root, **parse_kv(task_arg, "--task-arg"))
+    videos = data.videos_of(split) if split else list(data.videos.values())
+    store = FeatureCache(cache)
+    encoder = None
+    if visual:
+        from adrbench.features.encoders import VisualEncoder
+
+        encoder = VisualEncoder.from_name(visual, device=device)
+    extractor = FeatureExtractor(spec, store, encoder=encoder)
+    with progress_bar() as update:
+        extractor.extract(data, videos, progress=lambda done, total, _vid: update("videos", done, total))
+    console.print(
+        f"{len(videos)} videos: {extractor.computed} computed, {store.hits} from the cache → {store.root}"
+    )
+
+
+@app.command("import")
+def import_(
+    manifest: Annotated[
+        Path, typer.Option("--manifest", help='JSON Lines: {"video_id": ..., "path": "x.npy"}')
+    ],
+    name: Annotated[
+        str, typer.Option("--name", help="name to use the features by (features=imported, feature_name=NAME)")
+    ],
+    task: TaskOpt = "adr-synth",
+    data_root: RootOpt = None,
+    cache: CacheOpt = None,
+    task_arg: TaskArgOpt = None,
+) -> None:
+    """Import precomputed per-video .npy features (T×D) listed in a manifest into the cache."""
+    from adrbench.features.cache import FeatureCache
+    from adrbench.features.imported import import_npy
+    from adrbench.tasks.registry import get_task
+
+    data = get_task(task).load(data_root=data_root, **parse_kv(task_arg, "--task-arg"))
+    store = FeatureCache(cache)
+    with progress_bar() as update:
+        n = import_npy(
+            data, manifest, name, store, progress=lambda done, total, _vid: update("import", done, total)
+        )
+    console.print(f"imported {n} feature arrays as {name!r} → {store.root}")

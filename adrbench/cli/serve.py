@@ -1,0 +1,100 @@
+"""`adrbench serve vllm MODEL`: start vLLM's OpenAI-compatible server as a subprocess and wait until it is healthy.
+
+Registered by the main CLI; `start_vllm` and `wait_healthy` are plain functions usable from a notebook too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Annotated
+
+import typer
+
+from adrbench.errors import AdrbenchError, ConfigError
+
+
+def wait_healthy(
+    base: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None, interval_s: float = 1.0
+) -> float:
+    """Poll `base`/health until it answers 200; seconds waited. Raises if the process exits or time runs out."""
+    start = time.monotonic()
+    while True:
+        if process is not None and process.poll() is not None:
+            raise AdrbenchError(
+                f"the server exited with code {process.returncode} before it was healthy "
+                "(see its output above)"
+            )
+        try:
+            with urllib.request.urlopen(
+                base.rstrip("/") + "/health", timeout=min(5.0, interval_s * 5)
+            ) as resp:
+                if resp.status == 200:
+                    return time.monotonic() - start
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not listening yet, or still loading (503)
+        if time.monotonic() - start > timeout_s:
+            raise AdrbenchError(
+                f"{base}/health did not answer 200 within {timeout_s:g} s; raise --timeout for "
+                "large models or check the server output"
+            )
+        time.sleep(interval_s)
+
+
+def vllm_command(model: str, port: int, host: str, lora: list[str], extra: list[str]) -> list[str]:
+    """The `vllm serve` command line; LoRA adapters are served by name (`name=path`) next to the base model."""
+    exe = shutil.which("vllm")
+    if importlib.util.find_spec("vllm") is None or exe is None:
+        raise ConfigError("vLLM is not installed here: pip install 'adrbench[vllm]' (needs a CUDA GPU)")
+    command = [exe, "serve", model, "--host", host, "--port", str(port)]
+    if lora:
+        command += ["--enable-lora", "--lora-modules", *lora]
+    return command + extra
+
+
+def start_vllm(command: list[str], base: str, timeout_s: float) -> subprocess.Popen[bytes]:
+    """Start the server and return it once healthy; it is stopped again if it never gets there."""
+    process = subprocess.Popen(command)
+    try:
+        wait_healthy(base, timeout_s, process)
+    except BaseException:
+        process.terminate()
+        process.wait(timeout=30)
+        raise
+    return process
+
+
+def serve_vllm(
+    model: Annotated[
+        str, typer.Argument(help="Hugging Face model id or local path, e.g. Qwen/Qwen2.5-VL-7B-Instruct")
+    ],
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    timeout: Annotated[float, typer.Option(help="seconds to wait for /health")] = 1800.0,
+    lora: Annotated[
+        list[str] | None, typer.Option(help="serve a LoRA adapter: NAME=PATH (repeatable)")
+    ] = None,
+    vllm_arg: Annotated[
+        list[str] | None, typer.Option(help="extra argument passed to vllm serve (repeatable)")
+    ] = None,
+    detach: Annotated[bool, typer.Option(help="return once healthy and leave the server running")] = False,
+) -> None:
+    """Start `vllm serve MODEL`, wait until it is healthy, print its base_url, and keep it running until Ctrl-C."""
+    base = f"http://{host}:{port}"
+    process = start_vllm(vllm_command(model, port, host, lora or [], vllm_arg or []), base, timeout)
+    typer.echo(f"vLLM is serving {model} at base_url={base}/v1 (pid {process.pid})")
+    typer.echo(
+        f"  adrbench run --model openai-compatible --model-arg base_url={base}/v1 --model-arg model={model}"
+    )
+    if detach:
+        return
+    try:
+        sys.exit(process.wait())
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=60)

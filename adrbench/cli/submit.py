@@ -1,0 +1,67 @@
+"""`adrbench submit`: add a predictions file to the leaderboard after validating and scoring it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from adrbench.errors import AdrbenchError, DataError
+from adrbench.jsonl import dumps
+from adrbench.leaderboard.entries import read_json_object
+from adrbench.leaderboard.paths import default_leaderboard_dir
+from adrbench.leaderboard.submission import submit as submit_entry
+
+
+def parse_meta(items: list[str], where: Path) -> dict[str, str]:
+    """'key=value' strings → a dict; a string without '=' is an error."""
+    meta: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise DataError(where, f"--meta {item!r} is not key=value", field="meta")
+        meta[key] = value
+    return meta
+
+
+def submit(
+    task: Annotated[str, typer.Option(help="task name, e.g. adr-synth")],
+    predictions: Annotated[
+        Path, typer.Option(help="JSON Lines predictions for every item of the test split")
+    ],
+    name: Annotated[str, typer.Option(help="entry name: letters, digits, '.', '_', '-' (max 64)")],
+    meta: Annotated[list[str] | None, typer.Option(help="key=value metadata (repeatable)")] = None,
+    leaderboard_dir: Annotated[Path | None, typer.Option(help="the leaderboards/ folder")] = None,
+    data_root: Annotated[Path | None, typer.Option(help="data root of a real task")] = None,
+) -> None:
+    """Validate, score and add a predictions file as a leaderboard entry; regenerate the tables."""
+    console, errors = Console(), Console(stderr=True)
+    try:
+        root = leaderboard_dir or default_leaderboard_dir()
+        entry = submit_entry(
+            task, predictions, name, parse_meta(list(meta or []), predictions), root, data_root
+        )
+        metrics = read_json_object(entry / "metrics.json")["metrics"]
+    except AdrbenchError as exc:
+        errors.print(f"error: {exc}", markup=False, highlight=False, style="red", soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    table = Table(title=f"{task} / {name}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("95% CI")
+    table.add_column("n", justify="right")
+    for key in sorted(metrics):
+        m = metrics[key]
+        value = m.get("value")
+        table.add_row(
+            key, "–" if value is None else f"{value:.4f}", dumps(m.get("ci95")), str(m.get("n", ""))
+        )
+    console.print(table)
+    console.print(
+        f"entry written to {entry}; tables regenerated under {root / 'generated'}",
+        markup=False,
+        highlight=False,
+    )

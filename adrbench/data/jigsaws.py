@@ -1,0 +1,290 @@
+"""Reader of the original JIGSAWS release (research/data-formats.md §2): meta files, 76-column kinematics, folds.
+
+Trials are enumerated from kinematics/AllGestures/*.txt and joined with meta_file_<Task>.txt; LOSO (leave one
+repetition out, 5 folds) and LOUO (leave one user out) folds are built from trial names.
+Keypoints are the TOOLS skeleton: per manipulator, tip = tooltip position; body and tail = points along the tool
+axis (third column of the row-major rotation matrix) at BODY_OFFSET and TAIL_OFFSET metres behind the tip.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from adrbench.data.files import Fingerprint, find_child, find_path, read_json
+from adrbench.data.skeletons import MANIPULATORS, TOOLS
+from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError, DataError
+from adrbench.records import Video
+
+HINT = "see research/data-formats.md §2; without JIGSAWS, use the synthetic twin: adrbench run --task jigsaws-synth"
+TASK_FOLDERS = ("Knot_Tying", "Needle_Passing", "Suturing")
+GRS_ITEMS = (
+    "respect_for_tissue",
+    "suture_needle_handling",
+    "time_and_motion",
+    "flow_of_operation",
+    "overall_performance",
+    "quality_of_final_product",
+)
+SKILL_LEVELS = {"N": "novice", "I": "intermediate", "E": "expert"}
+N_COLUMNS = 76
+BODY_OFFSET = 0.01  # metres behind the tip along the tool axis
+TAIL_OFFSET = 0.03
+_BLOCK = (
+    ["pos_x", "pos_y", "pos_z"]
+    + [f"rot_{r}{c}" for r in (1, 2, 3) for c in (1, 2, 3)]
+    + ["vel_x", "vel_y", "vel_z", "angvel_x", "angvel_y", "angvel_z", "gripper"]
+)
+COLUMNS = tuple(f"{m}_{c}" for m in MANIPULATORS for c in _BLOCK)
+TRIAL_NAME = re.compile(r"^(?P<task>[A-Za-z_]+?)_(?P<user>[A-Z])(?P<rep>\d{3})$")
+TRUTH_FILE = "adrbench_truth.json"
+
+
+@dataclass(frozen=True)
+class MetaLine:
+    skill: str
+    grs: int
+    items: tuple[int, ...]
+    line: int
+
+
+def read_meta(path: Path) -> dict[str, MetaLine]:
+    """meta_file_<Task>.txt → trial → skill letter, GRS total, 6 items (tokens split on any whitespace)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise DataError(path, "file not found", hint=HINT) from None
+    out: dict[str, MetaLine] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        tokens = line.split()
+        if not tokens:
+            continue
+        if len(tokens) != 9:
+            raise DataError(
+                path,
+                f"expected 9 fields (name, skill, GRS, 6 items), got {len(tokens)}",
+                line=lineno,
+                hint=HINT,
+            )
+        name, skill = tokens[0], tokens[1]
+        if skill not in SKILL_LEVELS:
+            raise DataError(path, f"skill must be N, I or E, got {skill!r}", line=lineno, field="skill")
+        numbers = []
+        for field, token in zip(("grs",) + GRS_ITEMS, tokens[2:], strict=True):
+            try:
+                numbers.append(int(token))
+            except ValueError:
+                raise DataError(path, f"{token!r} is not an integer", line=lineno, field=field) from None
+        if not 6 <= numbers[0] <= 30:
+            raise DataError(path, f"GRS {numbers[0]} outside 6–30", line=lineno, field="grs")
+        for field, value in zip(GRS_ITEMS, numbers[1:], strict=True):
+            if not 1 <= value <= 5:
+                raise DataError(path, f"item {value} outside 1–5", line=lineno, field=field)
+        out[name] = MetaLine(skill, numbers[0], tuple(numbers[1:]), lineno)
+    return out
+
+
+def read_kinematics(path: Path) -> np.ndarray:
+    """A kinematics file → float64 T×76 (values separated by one or more spaces or tabs)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise DataError(path, "file not found", hint=HINT) from None
+    values = None
+    if text.strip():
+        try:  # numpy's C reader: any run of spaces/tabs separates values; ragged rows raise
+            values = np.loadtxt(io.StringIO(text), dtype=np.float64, ndmin=2, comments=None)
+        except ValueError:
+            values = None
+    if values is not None and values.shape[1] != N_COLUMNS:
+        values = None
+    if values is None:
+        _locate_bad_row(path, text)
+        raise DataError(path, "no kinematics rows", hint=HINT)
+    return values
+
+
+def _locate_bad_row(path: Path, text: str) -> None:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        tokens = line.split()
+        if not tokens:
+            continue
+        if len(tokens) != N_COLUMNS:
+            raise DataError(
+                path,
+                f"expected {N_COLUMNS} columns, got {len(tokens)}",
+                line=lineno,
+                field="columns",
+                hint=HINT,
+            )
+        for j, token in enumerate(tokens):
+            try:
+                float(token)
+            except ValueError:
+                raise DataError(
+                    path, f"{token!r} is not a number", line=lineno, field=f"column {j + 1} ({COLUMNS[j]})"
+                ) from None
+
+
+def tool_keypoints(kinematics: np.ndarray) -> np.ndarray:
+    """T×76 kinematics → float32 T×12×3 TOOLS keypoints (tip, body, tail per manipulator)."""
+    n = kinematics.shape[0]
+    out = np.empty((n, 3 * len(MANIPULATORS), 3), dtype=np.float64)
+    for m in range(len(MANIPULATORS)):
+        block = kinematics[:, 19 * m : 19 * (m + 1)]
+        tip = block[:, 0:3]
+        axis = block[:, 3:12].reshape(n, 3, 3)[:, :, 2]  # row-major R; its third column is the tool axis
+        out[:, 3 * m] = tip
+        out[:, 3 * m + 1] = tip - BODY_OFFSET * axis
+        out[:, 3 * m + 2] = tip - TAIL_OFFSET * axis
+    return out.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Trial:
+    name: str
+    task: str
+    user: str
+    repetition: int
+    meta: MetaLine
+    kinematics: Path
+    video: Path | None
+
+
+def find_trials(root: Path) -> tuple[list[Trial], Fingerprint]:
+    """Every trial with a kinematics file, joined with its meta line; task folders matched case-insensitively."""
+    fingerprint = Fingerprint(root)
+    trials: list[Trial] = []
+    found_task = False
+    for task in TASK_FOLDERS:
+        folder = find_child(root, task)
+        if folder is None:
+            continue
+        found_task = True
+        meta_path = find_child(folder, f"meta_file_{task}.txt")
+        if meta_path is None:
+            raise DataError(folder / f"meta_file_{task}.txt", "file not found", hint=HINT)
+        meta = read_meta(meta_path)
+        fingerprint.add(meta_path)
+        kin_dir = find_path(folder, "kinematics", "AllGestures")
+        if kin_dir is None:
+            raise DataError(folder / "kinematics" / "AllGestures", "folder not found", hint=HINT)
+        for kin in sorted(kin_dir.glob("*.txt")):
+            match = TRIAL_NAME.match(kin.stem)
+            if match is None or match["task"].lower() != task.lower():
+                raise DataError(kin, f"file name is not a {task} trial name like {task}_B001.txt", hint=HINT)
+            if kin.stem not in meta:
+                raise DataError(
+                    meta_path, f"no line for trial {kin.stem!r} (it has kinematics)", field="name", hint=HINT
+                )
+            fingerprint.add_digest(kin.relative_to(root).as_posix(), f"size:{kin.stat().st_size}")
+            video = find_path(folder, "video", f"{kin.stem}_capture1.avi")
+            trials.append(Trial(kin.stem, task, match["user"], int(match["rep"]), meta[kin.stem], kin, video))
+    if not found_task:
+        raise DataError(root, f"no JIGSAWS task folder ({', '.join(TASK_FOLDERS)})", hint=HINT)
+    return trials, fingerprint
+
+
+def fold_split(trials: list[Trial], protocol: str, fold: str | None) -> tuple[str, set[str]]:
+    """(held-out name, test trial names) for LOUO (one user out) or LOSO (one repetition, 'super trial', out).
+
+    `fold` is a 1-based fold number or the held-out user letter / repetition number; default the first fold.
+    """
+    protocol = protocol.lower()
+    if protocol == "louo":
+        keys = sorted({t.user for t in trials})
+        key_of = {t.name: t.user for t in trials}
+    elif protocol == "loso":
+        keys = [f"{r:03d}" for r in sorted({t.repetition for t in trials})]
+        key_of = {t.name: f"{t.repetition:03d}" for t in trials}
+    else:
+        raise ConfigError(f"protocol must be 'louo' or 'loso', got {protocol!r}")
+    if fold is None or fold == "":
+        held = keys[0]
+    elif fold.upper() in keys:
+        held = fold.upper()
+    elif fold.isdigit() and f"{int(fold):03d}" in keys and protocol == "loso":
+        held = f"{int(fold):03d}"
+    elif fold.isdigit() and 1 <= int(fold) <= len(keys):
+        held = keys[int(fold) - 1]
+    else:
+        raise ConfigError(f"fold {fold!r} not in 1..{len(keys)} or {', '.join(keys)} for protocol {protocol}")
+    return held, {name for name, key in key_of.items() if key == held}
+
+
+def load_jigsaws(
+    root: str | Path,
+    task: str = "jigsaws",
+    protocol: str = "louo",
+    fold: str | None = None,
+    surgical_task: str | None = None,
+) -> Dataset:
+    """The JIGSAWS root as a video-unit Dataset; splits 'train'/'test' are the chosen fold's trial ids."""
+    root = Path(root)
+    trials, fingerprint = find_trials(root)
+    if surgical_task:
+        wanted = {s.strip().lower().replace(" ", "_") for s in surgical_task.split(",")}
+        trials = [t for t in trials if t.task.lower() in wanted]
+        if not trials:
+            raise ConfigError(
+                f"surgical_task {surgical_task!r} matches no trial; choose from {', '.join(TASK_FOLDERS)}"
+            )
+    held, test = fold_split(trials, protocol, fold)
+    truth_path = root / TRUTH_FILE
+    truth = read_json(truth_path) if truth_path.exists() else {}
+    if truth:
+        fingerprint.add(truth_path)
+    videos: dict[str, Video] = {}
+    for t in trials:
+        meta = {
+            "skill_level": t.meta.skill,
+            "repetition": t.repetition,
+            "meta_line": t.meta.line,
+            "grs_items_sum": sum(t.meta.items),
+        }
+        meta.update(truth.get(t.name, {}))
+        videos[t.name] = Video(
+            id=t.name,
+            task="jigsaws",
+            split="test" if t.name in test else "train",
+            group=t.task.replace("_", " "),
+            category="surgery",
+            performer=t.user,
+            score=float(t.meta.grs),
+            item_scores={k: float(v) for k, v in zip(GRS_ITEMS, t.meta.items, strict=True)},
+            keypoints_path=t.kinematics.relative_to(root).as_posix(),
+            video_path=t.video.relative_to(root).as_posix() if t.video else None,
+            meta=meta,
+        )
+    ids = sorted(videos)
+    splits = {"train": [i for i in ids if i not in test], "test": [i for i in ids if i in test]}
+
+    def keypoints(video: Video) -> np.ndarray:
+        return tool_keypoints(read_kinematics(root / (video.keypoints_path or "")))
+
+    return Dataset(
+        task=task,
+        unit="video",
+        videos=videos,
+        pairs={},
+        splits=splits,
+        skeleton=TOOLS,
+        root=root,
+        score_range=(6.0, 30.0),
+        label_names=(),
+        provenance={
+            "format": "jigsaws",
+            "root": str(root),
+            "protocol": protocol.lower(),
+            "fold": held,
+            "fingerprint": fingerprint.hexdigest(),
+            "n_files": fingerprint.n_files,
+            "keypoints": f"TOOLS: tip; body/tail {BODY_OFFSET}/{TAIL_OFFSET} m back along R[:, 2]",
+        },
+        keypoint_loader=keypoints,
+    )

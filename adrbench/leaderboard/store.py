@@ -1,0 +1,46 @@
+"""Keep a run's results on the leaderboard: copy its config.json and metrics.json to measured/<task>/<name>/."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from adrbench.errors import DataError
+from adrbench.jsonl import write_json
+from adrbench.leaderboard.entries import load_run
+from adrbench.leaderboard.validate import check_name
+
+
+def entry_name(config: dict) -> str:
+    """'<model>-seed<seed>', with the config hash's first 8 characters when the model has options."""
+    name = f"{config['model']}-seed{config.get('seed', 0)}"
+    if config.get("model_args"):
+        name += f"-{str(config.get('config_hash', ''))[:8]}"
+    return name
+
+
+def store_run(run_dir: Path, leaderboard_dir: Path) -> Path:
+    """Copy one finished run into the leaderboard (atomically, refusing to overwrite); returns the entry folder."""
+    entry = load_run(run_dir)
+    if entry.meta.get("status", "complete") != "complete":
+        raise DataError(
+            run_dir / "config.json",
+            "the run has not finished",
+            field="status",
+            hint="resume it with the same command first",
+        )
+    name = check_name(entry_name(entry.meta), run_dir / "config.json")
+    target = leaderboard_dir / "measured" / entry.task / name
+    if target.exists():
+        raise DataError(target, "a leaderboard entry of this name exists already", field="name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".staging", dir=target.parent))
+    try:
+        write_json(staging / "config.json", entry.meta)
+        write_json(staging / "metrics.json", entry.metrics)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

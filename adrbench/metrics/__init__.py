@@ -1,0 +1,75 @@
+"""Exact and fast metrics: numbers and strings in, numbers out (imports nothing else of adrbench).
+
+Functional API (paper appendix C): `spearman`, `relative_l2`, `f1`, `bleu`, `rouge`, `meteor`; per-item
+sufficient statistics (`*_stats`) for re-aggregation; signatures; bootstrap uncertainty.
+"""
+
+from adrbench.metrics.bleu_metric import bleu, bleu_item_scores, bleu_stats, corpus_bleu_from_stats
+from adrbench.metrics.meteor_metric import meteor, meteor_item_scores, meteor_stats
+from adrbench.metrics.rouge_metric import rouge, rouge_item_scores, rouge_stats
+from adrbench.metrics.scores import (
+    f1,
+    f1_weighted,
+    relative_l2,
+    relative_l2_weighted,
+    spearman,
+    spearman_weighted,
+)
+from adrbench.metrics.signature import (
+    Signature,
+    bleu_signature,
+    f1_signature,
+    meteor_signature,
+    relative_l2_signature,
+    rouge_signature,
+    spearman_signature,
+)
+from adrbench.metrics.suite import TEXT_KEYS, TextStats, text_item_scores, text_signature, text_stats
+from adrbench.metrics.uncertainty import (
+    PairedResult,
+    bootstrap_ci,
+    cluster_weights,
+    paired_bootstrap,
+    percentile_ci,
+    resample_weights,
+)
+from adrbench.metrics.wordnet import WordNetMissingError, load_wordnet
+
+__all__ = [
+    "TEXT_KEYS",
+    "PairedResult",
+    "Signature",
+    "TextStats",
+    "WordNetMissingError",
+    "bleu",
+    "bleu_item_scores",
+    "bleu_signature",
+    "bleu_stats",
+    "bootstrap_ci",
+    "cluster_weights",
+    "corpus_bleu_from_stats",
+    "f1",
+    "f1_signature",
+    "f1_weighted",
+    "load_wordnet",
+    "meteor",
+    "meteor_item_scores",
+    "meteor_signature",
+    "meteor_stats",
+    "paired_bootstrap",
+    "percentile_ci",
+    "relative_l2",
+    "relative_l2_signature",
+    "relative_l2_weighted",
+    "resample_weights",
+    "rouge",
+    "rouge_item_scores",
+    "rouge_signature",
+    "rouge_stats",
+    "spearman",
+    "spearman_signature",
+    "spearman_weighted",
+    "text_item_scores",
+    "text_signature",
+    "text_stats",
+]

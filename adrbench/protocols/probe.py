@@ -1,0 +1,195 @@
+"""Closed probe (VidDiff's closed mode, adapted to ADR): given a difference statement, which player is it about?
+
+Statements come from the pair's ground-truth description, split into clauses by the judge's splitter
+(judge.py rules 1–3). A clause becomes a statement when it has a subject (named or inherited) and a non-zero
+polarity; the others are dropped and counted (`probe_dropped`). In the statement the subject becomes "this
+player" and the other player "the other player" ("Player 2 keeps the knees more stable than Player 1" →
+"This player keeps the knees more stable than the other player."); an inherited subject is prefixed ("This
+player: a stiff knee."). The answer is the clause's subject — except on synthetic data whose videos carry the
+generator's truth (`Video.meta["skill"]`: group → aspect → value): when the statement names exactly one skill
+group, the answer is the player with the higher skill there (on the named aspect, else the mean over aspects)
+if the statement is positive, the lower one if negative.
+
+Answers come from `Model.probe`; a model without it (None) is answered from its generated description: the
+judge's verdict over the clauses naming the statement's body parts (else its attributes), else over the whole
+description, gives the better player v, and the answer is v for a positive statement, the other player for a
+negative one. Statements left unanswered count as wrong (`probe_unanswered`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from adrbench.dataset import Dataset
+from adrbench.models.base import Model
+from adrbench.protocols.judge import JUDGE_VERSION, Clause, parse, verdict_of
+from adrbench.protocols.lexicon import DOMAINS, LEXICON_VERSION, domain_of, tag
+from adrbench.protocols.stats import (
+    BOOT_SEED,
+    N_BOOT,
+    Entry,
+    VideoBootstrap,
+    count_entry,
+    ratio_entry,
+    signature,
+)
+from adrbench.records import Pair, PairPrediction
+
+#: Aspect cue words of the synthetic generator's skill aspects (adrbench.data.describers.ASPECTS).
+ASPECT_CUES = {
+    "timing": ("time", "times", "timing", "timed"),
+    "amplitude": ("range", "fuller", "amplitude", "extension", "flexion"),
+    "smoothness": ("smooth", "smoothly", "smoother", "fluid", "jerky"),
+    "stability": ("stable", "stability", "steady", "steadier", "wobble"),
+}
+_MENTION = re.compile(r"@p([12])")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One probe statement of a pair: neutral text, the player it is about, its sign, and its lexicon tags."""
+
+    text: str
+    answer: int
+    positive: bool
+    tags: frozenset[str]
+    source: str  # "text" (the clause's subject) or "skill" (the generator's truth)
+
+
+def _neutral(clause: Clause) -> str:
+    def name(m: re.Match[str]) -> str:
+        return "this player" if int(m.group(1)) == clause.subject else "the other player"
+
+    body = _MENTION.sub(name, clause.text)
+    if not clause.explicit:
+        body = f"this player: {body}"
+    return body[:1].upper() + body[1:] + "."
+
+
+def _skill_answer(data: Dataset, pair: Pair, clause: Clause, tags: frozenset[str]) -> int | None:
+    skill_1 = data.videos[pair.video_1].meta.get("skill")
+    skill_2 = data.videos[pair.video_2].meta.get("skill")
+    if not (isinstance(skill_1, dict) and isinstance(skill_2, dict)):
+        return None
+    groups = [g for g in skill_1 if g in tags and g in skill_2]
+    if len(groups) != 1:
+        return None
+    a, b = skill_1[groups[0]], skill_2[groups[0]]
+    words = set(re.findall(r"[a-z]+", clause.text))
+    aspects = [k for k, cues in ASPECT_CUES.items() if words & set(cues) and k in a and k in b]
+    keys = aspects[:1] or sorted(set(a) & set(b))
+    diff = float(np.mean([a[k] - b[k] for k in keys])) if keys else 0.0
+    if diff == 0:
+        return None
+    better = 1 if diff > 0 else 2
+    return better if clause.polarity > 0 else 3 - better
+
+
+def statements_of(data: Dataset, pair: Pair) -> tuple[list[Statement], int]:
+    """(statements, clauses dropped) of a pair's ground-truth description."""
+    if not pair.description:
+        return [], 0
+    out, dropped = [], 0
+    domain = domain_of(pair.category)
+    for clause in parse(pair.description):
+        if clause.subject is None or clause.polarity == 0:
+            dropped += 1
+            continue
+        tags = tag(clause.text, domain)
+        skill = _skill_answer(data, pair, clause, tags)
+        answer, source = (skill, "skill") if skill is not None else (clause.subject, "text")
+        out.append(Statement(_neutral(clause), answer, clause.polarity > 0, tags, source))
+    return out, dropped
+
+
+def build_probe(data: Dataset, pairs: Sequence[Pair]) -> tuple[dict[str, list[Statement]], int]:
+    """pair id → statements (pairs without any are left out), and the number of clauses dropped."""
+    items, dropped = {}, 0
+    for pair in pairs:
+        stmts, d = statements_of(data, pair)
+        dropped += d
+        if stmts:
+            items[pair.id] = stmts
+    return items, dropped
+
+
+def collect_probe_answers(
+    model: Model, data: Dataset, items: Mapping[str, list[Statement]]
+) -> dict[str, list[int | None] | None]:
+    """Ask the model (`Model.probe`) about each pair's statements; None where it does not support the probe."""
+    return {pid: model.probe(data, data.pairs[pid], [s.text for s in stmts]) for pid, stmts in items.items()}
+
+
+def fallback_answer(statement: Statement, description: str | None, domain: str) -> int | None:
+    """The answer implied by a generated description (see the module docstring), or None."""
+    if not description:
+        return None
+    clauses = parse(description)
+    kinds = {t.name: t.kind for t in DOMAINS[domain]}
+    wanted = [t for t in statement.tags if kinds.get(t) == "part"] or list(statement.tags)
+    better = None
+    if wanted:
+        near = [c for c in clauses if tag(c.text, domain) & set(wanted)]
+        better = verdict_of(near) if near else None
+    if better not in (1, 2):
+        better = verdict_of(clauses)
+    if better not in (1, 2):
+        return None
+    return better if statement.positive else 3 - better  # type: ignore[operator]
+
+
+def probe_metrics(
+    data: Dataset,
+    items: Mapping[str, list[Statement]],
+    answers: Mapping[str, Sequence[int | None] | None],
+    preds: Mapping[str, PairPrediction],
+    dropped: int = 0,
+    *,
+    n_boot: int = N_BOOT,
+    boot_seed: int = BOOT_SEED,
+) -> dict[str, Entry]:
+    """Closed-probe accuracy over statements (bootstrap over videos), with dropped/fallback/unanswered counts."""
+    ids = list(items)
+    boot = VideoBootstrap([(data.pairs[i].video_1, data.pairs[i].video_2) for i in ids], n_boot, boot_seed)
+    correct = np.zeros(len(ids))
+    total = np.zeros(len(ids))
+    fallback = unanswered = skill = 0
+    for row, pid in enumerate(ids):
+        stmts = items[pid]
+        given = answers.get(pid)
+        if given is None or len(given) != len(stmts):
+            pred = preds.get(pid)
+            domain = domain_of(data.pairs[pid].category)
+            given = [fallback_answer(s, pred.description if pred else None, domain) for s in stmts]
+            fallback += len(stmts)
+        for s, a in zip(stmts, given, strict=True):
+            correct[row] += a == s.answer
+            unanswered += a not in (1, 2)
+            skill += s.source == "skill"
+        total[row] = len(stmts)
+    n = int(total.sum())
+    sig = signature(
+        "probe_acc",
+        statements=f"gt-clauses(judge-v{JUDGE_VERSION})",
+        truth="subject|skill",
+        answer="probe",
+        fallback=f"judge-by-part(lexicon-v{LEXICON_VERSION})",
+        unanswered="wrong",
+    )
+    out = {"probe_acc": ratio_entry(boot, correct, total, sig)}
+    out["probe_acc"]["n"] = n
+    out["probe_dropped"] = count_entry(
+        dropped, n + dropped, signature("probe_dropped", reason="no subject or polarity")
+    )
+    out["probe_fallback"] = count_entry(
+        fallback, n, signature("probe_fallback", answer="generated description")
+    )
+    out["probe_unanswered"] = count_entry(unanswered, n, signature("probe_unanswered"))
+    out["probe_skill_truth"] = count_entry(
+        skill, n, signature("probe_skill_truth", source="Video.meta.skill")
+    )
+    return out

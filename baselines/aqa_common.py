@@ -1,0 +1,220 @@
+"""What the feature-based AQA baselines (MAGR-lite, FineParser-lite) share: arguments, features, targets, outputs.
+
+Targets: a video's score is standardised within its sub-activity (group) on train, so one network serves every
+group and the group's train mean/std map predictions back; FitnessAQA labels form a 0/1 matrix with a mask of
+the errors each clip is annotated for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+
+from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError
+from adrbench.features.cache import FeatureCache
+from adrbench.features.extract import FeatureExtractor
+from adrbench.features.spec import FeatureSpec
+from adrbench.jsonl import write_json
+from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
+
+TEXT_NOT_APPLICABLE = {"text": "not applicable"}
+
+
+def parse_args(model: str, args: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Merge `--model-arg k=v` strings into typed defaults (the type of each default decides the parse)."""
+    unknown = sorted(set(args) - set(defaults))
+    if unknown:
+        raise ConfigError(
+            f"model {model!r} has no argument {', '.join(unknown)}; known: {', '.join(sorted(defaults))}"
+        )
+    out = dict(defaults)
+    for key, value in args.items():
+        kind = type(defaults[key])
+        try:
+            if kind is bool and isinstance(value, str):
+                if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise ValueError(value)
+                out[key] = value.lower() in ("1", "true", "yes")
+            elif defaults[key] is None:
+                out[key] = None if value in (None, "", "none") else str(value)
+            else:
+                out[key] = kind(value)
+        except ValueError as exc:
+            raise ConfigError(f"model {model!r}: {key}={value!r} is not a {kind.__name__}") from exc
+    return out
+
+
+def feature_extractor(options: dict[str, Any]) -> FeatureExtractor:
+    """The per-video feature source named by the model's options (features, keyframes, visual, cache)."""
+    spec = FeatureSpec(source=options["features"], n_keyframes=options["keyframes"], visual=options["visual"],
+                       name=options["feature_name"])  # fmt: skip
+    cache_opt = options["cache"]
+    cache = (
+        None
+        if cache_opt in (None, "none", "off")
+        else FeatureCache(None if cache_opt == "default" else cache_opt)
+    )
+    return FeatureExtractor(spec, cache)
+
+
+FEATURE_DEFAULTS: dict[str, Any] = {
+    "features": "pose",
+    "keyframes": 16,
+    "visual": None,
+    "feature_name": None,
+    "cache": "none",  # pose features are cheap; 'default' or a folder stores them in the feature cache
+}
+
+
+@dataclass
+class Targets:
+    """Standardised training targets of a list of videos."""
+
+    groups: list[str]
+    group_stats: dict[str, tuple[float, float]]  # group → (mean, std) of train scores
+    label_names: list[str]
+    group_labels: dict[str, list[str]]  # group → error names its clips are annotated for
+    fallback: tuple[float, float] = (0.0, 1.0)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def fit(cls, data: Dataset, videos: Sequence[Video]) -> Targets:
+        by_group: dict[str, list[float]] = {}
+        for v in videos:
+            if v.score is not None:
+                by_group.setdefault(v.group, []).append(v.score)
+        stats = {g: (float(np.mean(s)), float(np.std(s)) or 1.0) for g, s in sorted(by_group.items())}
+        scores = [s for ss in by_group.values() for s in ss]
+        fallback = (float(np.mean(scores)), float(np.std(scores)) or 1.0) if scores else (0.0, 1.0)
+        names = list(data.label_names) + sorted({k for v in videos for k in v.labels} - set(data.label_names))
+        group_labels: dict[str, list[str]] = {}
+        for v in videos:
+            have = group_labels.setdefault(v.group, [])
+            have.extend(k for k in names if k in v.labels and k not in have)
+        return cls(groups=sorted({v.group for v in videos}), group_stats=stats, label_names=names,
+                   group_labels={g: [n for n in names if n in ks] for g, ks in group_labels.items()},
+                   fallback=fallback)  # fmt: skip
+
+    @property
+    def has_scores(self) -> bool:
+        return bool(self.group_stats)
+
+    def stats(self, group: str) -> tuple[float, float]:
+        return self.group_stats.get(group, self.fallback)
+
+    def scores(self, videos: Sequence[Video]) -> tuple[np.ndarray, np.ndarray]:
+        """Standardised scores and a 0/1 mask of videos that have one."""
+        z = np.zeros(len(videos), dtype=np.float32)
+        mask = np.zeros(len(videos), dtype=np.float32)
+        for i, v in enumerate(videos):
+            if v.score is not None:
+                mu, sd = self.stats(v.group)
+                z[i], mask[i] = (v.score - mu) / sd, 1.0
+        return z, mask
+
+    def labels(self, videos: Sequence[Video]) -> tuple[np.ndarray, np.ndarray]:
+        """N×L label matrix and mask (1 where the clip is annotated for that error)."""
+        y = np.zeros((len(videos), len(self.label_names)), dtype=np.float32)
+        mask = np.zeros_like(y)
+        for i, v in enumerate(videos):
+            for j, name in enumerate(self.label_names):
+                if name in v.labels:
+                    y[i, j], mask[i, j] = v.labels[name], 1.0
+        return y, mask
+
+    def unscale(self, group: str, z: float) -> float:
+        mu, sd = self.stats(group)
+        return float(mu + sd * z)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"groups": self.groups, "group_stats": self.group_stats, "label_names": self.label_names,
+                "group_labels": self.group_labels, "fallback": list(self.fallback)}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Targets:
+        return cls(groups=d["groups"], group_stats={g: tuple(s) for g, s in d["group_stats"].items()},
+                   label_names=d["label_names"], group_labels=d["group_labels"], fallback=tuple(d["fallback"]))  # fmt: skip
+
+
+@dataclass
+class VideoOutput:
+    """One video's prediction in task units: a score (or None) and error logits by name."""
+
+    score: float | None
+    logits: dict[str, float]
+
+
+def predictions(
+    data: Dataset,
+    items: Sequence[Pair] | Sequence[Video],
+    targets: Targets,
+    video_output: Callable[[Video], VideoOutput],
+) -> list[Prediction]:
+    """Pair or video predictions from per-video outputs (each video scored once by the caller's cache)."""
+    out: list[Prediction] = []
+    for item in items:
+        if isinstance(item, Pair):
+            a, b = video_output(data.videos[item.video_1]), video_output(data.videos[item.video_2])
+            out.append(PairPrediction(pair_id=item.id, score_1=a.score, score_2=b.score, description=None,
+                                      meta=dict(TEXT_NOT_APPLICABLE)))  # fmt: skip
+        else:
+            o = video_output(item)
+            names = targets.group_labels.get(item.group, targets.label_names)
+            labels = {n: int(o.logits[n] > 0) for n in names if n in o.logits}
+            out.append(VideoPrediction(video_id=item.id, score=o.score, labels=labels))
+    return out
+
+
+def epochs_for(epochs: int, n_train: int, max_samples: int) -> int:
+    """Epochs to run: `epochs`, capped so that training sees at most `max_samples` queries (large train sets
+    need fewer passes; this keeps every task CPU-fast)."""
+    if max_samples <= 0 or n_train == 0:
+        return epochs
+    return max(1, min(epochs, -(-max_samples // n_train)))
+
+
+def positive_weight(y: np.ndarray, mask: np.ndarray) -> torch.Tensor:
+    """Per-error BCE weight of positives, negatives/positives among annotated clips (1 without positives):
+    rare errors would otherwise never cross the 0-logit threshold, and F1 counts only positives."""
+    pos = (y * mask).sum(axis=0)
+    neg = ((1 - y) * mask).sum(axis=0)
+    return torch.as_tensor(np.where(pos > 0, neg / np.maximum(pos, 1), 1.0), dtype=torch.float32)
+
+
+def pooled(sequence: np.ndarray) -> np.ndarray:
+    """A fixed-length summary of a K×D feature sequence: mean, std and max over time (3D,)."""
+    s = np.asarray(sequence, dtype=np.float64)
+    return np.concatenate([s.mean(axis=0), s.std(axis=0), s.max(axis=0)])
+
+
+def standardiser(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column mean and std (std 0 → 1) of a training matrix."""
+    mu = matrix.mean(axis=0)
+    sd = matrix.std(axis=0)
+    return mu, np.where(sd > 1e-8, sd, 1.0)
+
+
+def save_state(directory: Path, stem: str, tensors: dict[str, torch.Tensor], meta: dict[str, Any]) -> None:
+    """Weights as safetensors and settings as canonical JSON, both written atomically."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{stem}.safetensors.tmp"
+    save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(tmp))
+    tmp.replace(directory / f"{stem}.safetensors")
+    write_json(directory / f"{stem}.json", meta)
+
+
+def load_state(directory: Path, stem: str) -> tuple[dict[str, torch.Tensor], dict[str, Any]] | None:
+    directory = Path(directory)
+    weights, meta = directory / f"{stem}.safetensors", directory / f"{stem}.json"
+    if not (weights.is_file() and meta.is_file()):
+        return None
+    return load_file(str(weights)), json.loads(meta.read_text(encoding="utf-8"))

@@ -1,0 +1,205 @@
+"""Zero-shot LVLM adapters: any OpenAI-compatible server (vLLM presets for Qwen2.5-VL and LLaVA-NeXT-Video),
+GPT-4o through the OpenAI API and Gemini 2.5 through google-genai (paper §4, Tables 2–4).
+
+ADR pairs → PairPrediction(score_1, score_2, description); JIGSAWS videos → VideoPrediction(score);
+FitnessAQA videos → VideoPrediction(labels). A failed request or unreadable reply gives None fields and
+meta["error"]; nothing is filled in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from adrbench.dataset import Dataset
+from adrbench.llm import prompts
+from adrbench.llm.budget import Budget, Pricing
+from adrbench.llm.cache import open_cache
+from adrbench.llm.client import LLMClient
+from adrbench.llm.connect import make_client
+from adrbench.llm.keys import api_key_from_env
+from adrbench.llm.messages import ChatRequest, ChatResult
+from adrbench.llm.parse import Parsed, parse_errors, parse_pair, parse_score
+from adrbench.llm.retry import RetryPolicy
+from adrbench.models.base import Model
+from adrbench.records import Pair, PairPrediction, Prediction, Unit, Video, VideoPrediction
+from baselines.lvlm.frames import FrameSource
+from baselines.lvlm.inputs import ADR_RANGE, GRS_RANGE, item_parts, labels_for
+from baselines.lvlm.settings import LVLMSettings
+
+
+class OpenAICompatibleModel(Model):
+    """Any model behind an OpenAI-compatible chat-completions endpoint: `--model-arg base_url=... model=...`."""
+
+    name = "openai-compatible"
+    units: ClassVar[frozenset[Unit]] = frozenset({"pair", "video"})
+    batch_size = 64
+    backend_name: ClassVar[str] = "openai-chat"
+    defaults: ClassVar[dict[str, str]] = {}
+    key_envs: ClassVar[tuple[str, ...]] = ()
+    key_required: ClassVar[bool] = False
+
+    def __init__(self, **model_args: Any) -> None:
+        self.settings = LVLMSettings.from_args({**self.defaults, **model_args})
+        envs = (self.settings.api_key_env,) if self.settings.api_key_env else self.key_envs
+        self._api_key = api_key_from_env(envs, required=self.key_required or bool(self.settings.api_key_env))
+        self._client: LLMClient | None = None
+        self._frames: FrameSource | None = None
+        self._outcomes: Counter[str] = Counter()
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "backend": self.backend_name,
+            "prompt_version": prompts.PROMPT_VERSION,
+            **self.settings.recorded(),
+        }
+
+    def usage(self) -> dict[str, Any]:
+        """This run so far: requests, cache hits, retries, tokens, cost, and failed predictions by reason."""
+        return {**self.client.summary(), **dict(sorted(self._outcomes.items()))}
+
+    @property
+    def client(self) -> LLMClient:
+        if self._client is None:
+            s = self.settings
+            self._client = make_client(
+                self.backend_name,
+                self._api_key,
+                base_url=s.base_url,
+                timeout_s=s.timeout,
+                cache=open_cache(s.cache),
+                concurrency=s.concurrency,
+                retry=RetryPolicy(s.max_retries, s.backoff_s, s.backoff_cap_s),
+                budget=Budget(s.budget_tokens, s.budget_usd),
+                pricing=Pricing(s.price_in, s.price_out),
+                seed=s.seed or 0,
+            )
+        return self._client
+
+    def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
+        """One prediction per item; the batch's requests run concurrently."""
+        if self._frames is None or self._frames.data is not data:
+            s = self.settings
+            root = Path(s.video_root).expanduser() if s.video_root else None
+            self._frames = FrameSource(data, s.frames, s.frame_size, s.image_format, s.source, s.view, root)
+        requests = [self._request(data, item) for item in items]
+        results = self.client.run(requests)
+        return [self._prediction(data, item, result) for item, result in zip(items, results, strict=True)]
+
+    def _request(self, data: Dataset, item: Pair | Video) -> ChatRequest:
+        assert self._frames is not None
+        s = self.settings
+        parts = item_parts(data, item, self._frames, s.media)
+        params = {
+            "temperature": s.temperature,
+            "max_tokens": s.max_tokens,
+            "seed": s.seed,
+            "json_mode": s.json_mode,
+        }
+        return ChatRequest(
+            model=s.model,
+            parts=parts,
+            prompt_version=prompts.PROMPT_VERSION,
+            system=prompts.SYSTEM,
+            params=params,
+        )
+
+    def _prediction(self, data: Dataset, item: Pair | Video, result: ChatResult) -> Prediction:
+        assert self._frames is not None
+        shown = [data.videos[item.video_1], data.videos[item.video_2]] if isinstance(item, Pair) else [item]
+        kinds = sorted({self._frames.kind(v) for v in shown})
+        meta: dict[str, Any] = {
+            "usage": result.usage(),
+            "frames_from": kinds[0] if len(kinds) == 1 else "mixed",
+        }
+        if result.error is not None:
+            parsed = Parsed(error=result.error)
+        elif isinstance(item, Pair):
+            parsed = parse_pair(result.text or "", *(data.score_range or ADR_RANGE))
+        elif data.label_names:
+            parsed = parse_errors(result.text or "", labels_for(data, item))
+        else:
+            parsed = parse_score(result.text or "", *(data.score_range or GRS_RANGE))
+        meta.update(parsed.meta())
+        _count_outcome(self._outcomes, parsed)
+        if result.text is not None and (parsed.error or parsed.missing):
+            meta["reply"] = result.text[:1000]  # kept to show why reading it failed
+        values = parsed.values
+        if isinstance(item, Pair):
+            return PairPrediction(
+                pair_id=item.id,
+                score_1=values.get("score_1"),
+                score_2=values.get("score_2"),
+                description=values.get("description"),
+                meta=meta,
+            )
+        return VideoPrediction(
+            video_id=item.id, score=values.get("score"), labels=values.get("labels") or {}, meta=meta
+        )
+
+
+def _count_outcome(outcomes: Counter[str], parsed: Parsed) -> None:
+    outcomes["predictions"] += 1
+    if parsed.error:
+        outcomes["failed"] += 1
+        outcomes[f"failed:{parsed.error.split(':')[0]}"] += 1
+    outcomes["clipped_fields"] += len(parsed.clipped)
+    outcomes["missing_fields"] += len(parsed.missing)
+
+
+class Qwen25VLModel(OpenAICompatibleModel):
+    """Qwen2.5-VL-7B-Instruct served by `vllm serve` (frames as images)."""
+
+    name = "qwen2.5-vl"
+    defaults: ClassVar[dict[str, str]] = {
+        "model": "Qwen/Qwen2.5-VL-7B-Instruct",
+        "base_url": "http://127.0.0.1:8000/v1",
+    }
+
+
+class LlavaVideoModel(OpenAICompatibleModel):
+    """LLaVA-NeXT-Video-7B served by `vllm serve`; it takes video input, so frames go as one JPEG sequence."""
+
+    name = "llava-video"
+    defaults: ClassVar[dict[str, str]] = {
+        "model": "llava-hf/LLaVA-NeXT-Video-7B-hf",
+        "base_url": "http://127.0.0.1:8000/v1",
+        "media": "video",
+        "image_format": "jpeg",
+    }
+
+
+class GPT4oModel(OpenAICompatibleModel):
+    """GPT-4o through the OpenAI API (key from OPENAI_API_KEY); list prices of gpt-4o-2024-08-06 for the budget."""
+
+    name = "gpt-4o"
+    defaults: ClassVar[dict[str, str]] = {
+        "model": "gpt-4o-2024-08-06",
+        "json_mode": "true",
+        "concurrency": "8",
+        "price_in": "2.5",
+        "price_out": "10",
+    }
+    key_envs: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
+    key_required: ClassVar[bool] = True
+
+
+class Gemini25Model(OpenAICompatibleModel):
+    """Gemini 2.5 Pro through google-genai (key from GEMINI_API_KEY or GOOGLE_API_KEY); thinking tokens count as
+    output, so max_tokens is larger than for the other models."""
+
+    name = "gemini-2.5"
+    backend_name: ClassVar[str] = "gemini"
+    defaults: ClassVar[dict[str, str]] = {
+        "model": "gemini-2.5-pro",
+        "json_mode": "true",
+        "concurrency": "8",
+        "max_tokens": "8192",
+        "price_in": "1.25",
+        "price_out": "10",
+    }
+    key_envs: ClassVar[tuple[str, ...]] = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    key_required: ClassVar[bool] = True

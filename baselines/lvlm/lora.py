@@ -1,0 +1,205 @@
+"""LoRA finetuning of an open LVLM of the Qwen2-VL / Qwen2.5-VL family on ADR train pairs (paper §4: the open
+LVLMs are finetuned with LoRA on ADR), giving a PEFT adapter folder that vLLM serves next to the base model:
+`vllm serve Qwen/Qwen2.5-VL-7B-Instruct --enable-lora --lora-modules adr=PATH`.
+
+The model sees exactly what the zero-shot adapter sends (same prompts, same frames) and learns to answer with
+the ground-truth JSON. LoRA goes on the language model's projections only (vLLM does not serve LoRA on the
+vision tower).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError, DataError
+from adrbench.jsonl import dumps, write_json
+from adrbench.llm import prompts
+from adrbench.llm.messages import Part
+from adrbench.records import Pair
+from baselines.lvlm.frames import FrameSource
+from baselines.lvlm.inputs import item_parts
+
+LM_TARGETS = r"^(?!.*visual).*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)$"
+
+
+@dataclass(frozen=True)
+class LoraSettings:
+    """Finetuning settings, recorded in the adapter folder's adrbench_lora.json."""
+
+    rank: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    lr: float = 1e-4
+    steps: int = 500
+    seed: int = 0
+    frames: int = 8
+    frame_size: int = 336
+    source: str = "auto"
+    view: str = "xz"
+    video_root: str | None = None
+    target_modules: str = LM_TARGETS
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training item: the user message and the answer the model should give."""
+
+    item_id: str
+    parts: tuple[Part, ...]
+    answer: str
+
+
+def adr_examples(data: Dataset, split: str, settings: LoraSettings) -> list[Example]:
+    """ADR pairs of `split` with their ground truth as the answer JSON the prompt asks for."""
+    if data.unit != "pair":
+        raise ConfigError(f"LoRA finetuning uses ADR pairs; task {data.task!r} has unit {data.unit!r}")
+    root = Path(settings.video_root) if settings.video_root else None
+    frames = FrameSource(
+        data, settings.frames, settings.frame_size, "png", settings.source, settings.view, root
+    )
+    examples = []
+    for pair in data.items(split):
+        assert isinstance(pair, Pair)
+        first, second = data.videos[pair.video_1], data.videos[pair.video_2]
+        if first.score is None or second.score is None or not pair.description:
+            raise DataError(data.root, f"pair {pair.id!r} of split {split!r} lacks a score or a description")
+        answer = dumps({"score_1": first.score, "score_2": second.score, "description": pair.description})
+        examples.append(Example(pair.id, item_parts(data, pair, frames, "images"), answer))
+    return examples
+
+
+class QwenVLEncoder:
+    """Example → model inputs, as Qwen2-VL's processor builds them: the chat template, each image's
+    `<|image_pad|>` repeated once per merged patch, and labels (-100 on the prompt) only on the answer."""
+
+    def __init__(self, tokenizer: Any, image_processor: Any, image_token: str = "<|image_pad|>") -> None:
+        self.tokenizer, self.image_processor, self.image_token = tokenizer, image_processor, image_token
+        self.image_token_id = tokenizer.convert_tokens_to_ids(image_token)
+        self.merge = int(getattr(image_processor, "merge_size", 2)) ** 2
+
+    def __call__(self, example: Example) -> dict[str, Any]:
+        import torch
+        from PIL import Image
+
+        content: list[dict[str, str]] = []
+        images = []
+        for part in example.parts:
+            if part.kind == "text":
+                content.append({"type": "text", "text": part.text})
+            for data in part.data:
+                content.append({"type": "image"})
+                images.append(Image.open(io.BytesIO(data)).convert("RGB"))
+        messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": content}]
+        prompt = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        vision = self.image_processor(images=images, return_tensors="pt")
+        pieces = prompt.split(self.image_token)
+        if len(pieces) != len(images) + 1:
+            raise ConfigError("the chat template did not place one image token per image")
+        sizes = [int(g.prod()) // self.merge for g in vision["image_grid_thw"]]
+        prompt = pieces[0] + "".join(
+            self.image_token * n + rest for n, rest in zip(sizes, pieces[1:], strict=True)
+        )
+        prompt_ids = self.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        answer_ids = self.tokenizer(example.answer + self.tokenizer.eos_token, add_special_tokens=False)[
+            "input_ids"
+        ]
+        ids = torch.tensor([prompt_ids + answer_ids])
+        return {
+            "input_ids": ids,
+            "attention_mask": torch.ones_like(ids),
+            "labels": torch.tensor([[-100] * len(prompt_ids) + answer_ids]),
+            "pixel_values": vision["pixel_values"],
+            "image_grid_thw": vision["image_grid_thw"],
+            "mm_token_type_ids": (ids == self.image_token_id).long(),
+        }
+
+
+def train_lora(
+    model: Any, encoder: QwenVLEncoder, examples: list[Example], settings: LoraSettings, output_dir: Path
+) -> dict[str, Any]:
+    """Train LoRA adapters for `settings.steps` single-example steps (seeded order) and save the adapter folder.
+
+    Returns the training record also written to `output_dir`/adrbench_lora.json.
+    """
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    if not examples:
+        raise ConfigError("no training examples")
+    torch.manual_seed(settings.seed)
+    accepted = set(inspect.signature(model.forward).parameters)
+    config = LoraConfig(
+        r=settings.rank,
+        lora_alpha=settings.alpha,
+        lora_dropout=settings.dropout,
+        target_modules=settings.target_modules,
+        task_type="CAUSAL_LM",
+    )
+    peft_model = get_peft_model(model, config)
+    optimizer = torch.optim.AdamW([p for p in peft_model.parameters() if p.requires_grad], lr=settings.lr)
+    rng = np.random.default_rng(settings.seed)
+    order: list[int] = []
+    losses: list[float] = []
+    peft_model.train()
+    for _ in range(settings.steps):
+        if not order:
+            order = rng.permutation(len(examples)).tolist()
+        batch = {k: v for k, v in encoder(examples[order.pop()]).items() if k in accepted}
+        loss = peft_model(**batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(peft_model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(round(float(loss.detach()), 6))
+    record = {
+        "schema": "adrbench.lora/1",
+        "base_model": str(getattr(model.config, "_name_or_path", "") or ""),
+        "prompt_version": prompts.PROMPT_VERSION,
+        "settings": dataclasses.asdict(settings),
+        "n_examples": len(examples),
+        "losses": losses,
+    }
+    save_adapter(peft_model, output_dir, record)
+    return record
+
+
+def save_adapter(peft_model: Any, output_dir: Path, record: dict[str, Any]) -> None:
+    """Write the adapter (adapter_config.json + adapter_model.safetensors) and the record, all or nothing."""
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not (output_dir / "adapter_config.json").is_file():
+        raise ConfigError(f"{output_dir} exists and is not an adapter folder; choose another output folder")
+    staging = output_dir.with_name(f".{output_dir.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    peft_model.save_pretrained(str(staging), safe_serialization=True)
+    write_json(staging / "adrbench_lora.json", record)
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+    os.replace(staging, output_dir)
+
+
+def finetune_qwen_vl(
+    data: Dataset,
+    base_model: str,
+    output_dir: Path,
+    settings: LoraSettings | None = None,
+    split: str = "train",
+) -> dict[str, Any]:
+    """Load a Qwen2-VL-family model (hub id or local folder), finetune LoRA on `split` and save the adapter."""
+    from transformers import AutoImageProcessor, AutoModelForImageTextToText, AutoTokenizer
+
+    settings = settings or LoraSettings()
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    image_processor = AutoImageProcessor.from_pretrained(base_model)
+    model = AutoModelForImageTextToText.from_pretrained(base_model)
+    examples = adr_examples(data, split, settings)
+    return train_lora(model, QwenVLEncoder(tokenizer, image_processor), examples, settings, output_dir)

@@ -1,0 +1,57 @@
+"""KEPT checkpoints: `model.safetensors` (weights) + `kept.json` (config and task metadata), written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from safetensors.torch import load_model, save_model
+
+from adrbench.jsonl import write_json
+from kept.config import KeptConfig
+from kept.state import KeptState, build_net
+
+WEIGHTS, CONFIG = "model.safetensors", "kept.json"
+FORMAT = "kept.checkpoint/1"
+
+
+def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
+    """Write the weights then the JSON (the JSON's presence marks a complete checkpoint)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    os.close(fd)
+    try:
+        save_model(state.net.cpu(), tmp)  # handles the decoder's tied embedding/output weights
+        os.replace(tmp, directory / WEIGHTS)
+    finally:
+        state.net.to(cfg.device)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    write_json(directory / CONFIG, {"format": FORMAT, "config": {**cfg.to_dict(), "checkpoint": ""},
+                                    "meta": state.meta})
+
+
+def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState | None:
+    """The state saved in `directory`, or None if there is no complete checkpoint there.
+
+    The architecture comes from the saved config; `cfg` may only change run-time settings (device, beam).
+    """
+    import json
+
+    if not (directory / CONFIG).is_file() or not (directory / WEIGHTS).is_file():
+        return None
+    saved = json.loads((directory / CONFIG).read_text())
+    if saved.get("format") != FORMAT:
+        from adrbench.errors import DataError
+
+        raise DataError(directory / CONFIG, f"not a KEPT checkpoint (format {saved.get('format')!r}, expected {FORMAT})",
+                        field="format")
+    model_cfg = KeptConfig.from_args(saved["config"])
+    if cfg is not None:
+        model_cfg = replace(model_cfg, device=cfg.device, beam=cfg.beam, threads=cfg.threads)
+    state = build_net(model_cfg, saved["meta"])
+    load_model(state.net, str(directory / WEIGHTS), device=model_cfg.device)
+    state.net.eval()
+    return state

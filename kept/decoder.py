@@ -1,0 +1,134 @@
+"""Action difference description generation (§3.4, eqs. 7-8): graph tokens + prompt → a causal text decoder.
+
+Two kinds of decoder share one code path, since both take the tokens as `inputs_embeds`:
+- "tiny" (default): a GPT-2-shaped decoder built from a config and trained from scratch over a compact vocabulary
+  of the text encoder's WordPiece ids (`kept.vocab`), fast on two CPU cores;
+- any Hugging Face causal LM by name or folder (GPT-2, Qwen2.5, Llama...), with its own tokenizer.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from kept.text import TextEncoder
+from kept.tree import mlp
+from kept.vocab import BOS, EOS, PAD, Vocabulary
+
+PROMPT = "Please generate the action difference between Player 1 and Player 2 given their respective videos."
+
+
+class DescriptionDecoder(nn.Module):
+    """Text_Decoder([𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫]) (eq. 7) with teacher-forced training and greedy/beam decoding."""
+
+    def __init__(self, name: str, d: int, heads: int, layers: int, n_joints: int, max_tokens: int,
+                 vocab: Vocabulary | None, text: TextEncoder, residual: bool) -> None:
+        super().__init__()
+        from transformers import AutoModelForCausalLM, AutoTokenizer, GPT2Config, GPT2LMHeadModel
+
+        self.tiny = name == "tiny"
+        self.residual, self.max_tokens = residual, max_tokens
+        if self.tiny:
+            assert vocab is not None
+            self.vocab, self.tokenizer = vocab, text.tokenizer
+            prefix = n_joints * (3 if residual else 2) + 64
+            cfg = GPT2Config(vocab_size=len(vocab), n_embd=d, n_layer=layers, n_head=heads,
+                             n_positions=prefix + max_tokens + 2, resid_pdrop=0.0, embd_pdrop=0.0,
+                             attn_pdrop=0.0, bos_token_id=BOS, eos_token_id=EOS, pad_token_id=PAD)
+            self.lm = GPT2LMHeadModel(cfg)
+            self.bos, self.eos, self.pad = BOS, EOS, PAD
+            prompt = vocab.encode(text.tokenizer, [PROMPT], max_tokens)[0]
+            # the encoder's word embeddings of the compact vocabulary: expected token embeddings for L_comment
+            sub = text.word_embeddings[torch.tensor([0, 0, 0, 0] + vocab.token_ids)].clone()
+            self.register_buffer("encoder_embeddings", sub, persistent=False)
+        else:
+            offline = os.path.isdir(name)
+            self.vocab = None
+            self.tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=offline)
+            self.lm = AutoModelForCausalLM.from_pretrained(name, local_files_only=offline)
+            tok = self.tokenizer
+            self.eos = tok.eos_token_id if tok.eos_token_id is not None else tok.sep_token_id
+            self.bos = tok.bos_token_id if tok.bos_token_id is not None else (tok.cls_token_id or self.eos)
+            self.pad = tok.pad_token_id if tok.pad_token_id is not None else self.eos
+            prompt = tok(PROMPT, add_special_tokens=False)["input_ids"]
+        self.register_buffer("prompt", torch.tensor(prompt, dtype=torch.long), persistent=False)
+        width = int(self.lm.config.hidden_size)
+        self.graph_tokens = mlp(d, width)  # F_H
+        self.residual_tokens = mlp(2 * d, width)  # F_H on ΔH = [H1-H2; H2-H1]
+
+    def encode_texts(self, texts: list[str]) -> list[list[int]]:
+        if self.vocab is not None:
+            return self.vocab.encode(self.tokenizer, texts, self.max_tokens)
+        return self.tokenizer(texts, add_special_tokens=False, truncation=True, max_length=self.max_tokens)["input_ids"]
+
+    def decode_ids(self, ids: list[int]) -> str:
+        ids = ids[: ids.index(self.eos)] if self.eos in ids else ids
+        raw = self.vocab.to_tokenizer_ids(ids) if self.vocab is not None else ids
+        return self.tokenizer.decode(raw, skip_special_tokens=True)
+
+    def prefix(self, h1: torch.Tensor, h2: torch.Tensor) -> torch.Tensor:
+        """[𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫; BOS] as B×(3P+|𝒫|+1)×d' input embeddings."""
+        embed = self.lm.get_input_embeddings()
+        parts = [self.graph_tokens(h1), self.graph_tokens(h2)]
+        if self.residual:
+            parts.append(self.residual_tokens(torch.cat([h1 - h2, h2 - h1], dim=-1)))
+        b = h1.shape[0]
+        parts.append(embed(self.prompt).expand(b, -1, -1))
+        parts.append(embed(torch.full((b, 1), self.bos, dtype=torch.long, device=h1.device)))
+        return torch.cat(parts, dim=1)
+
+    def forward(self, h1: torch.Tensor, h2: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced logits B×(L+1)×V for targets B×L (padded with `pad`): position i predicts token i (then EOS)."""
+        embed = self.lm.get_input_embeddings()
+        pre = self.prefix(h1, h2)
+        inputs = torch.cat([pre, embed(targets)], dim=1)
+        logits = self.lm(inputs_embeds=inputs).logits
+        return logits[:, pre.shape[1] - 1 :]
+
+    def likelihood_loss(self, logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced cross-entropy of the targets followed by EOS."""
+        labels = F.pad(targets, (0, 1), value=self.pad)
+        labels[torch.arange(len(lengths)), lengths] = self.eos
+        mask = torch.arange(labels.shape[1], device=labels.device)[None] <= lengths[:, None]
+        return F.cross_entropy(logits[mask], labels[mask])
+
+    def comment_features(self, logits: torch.Tensor, lengths: torch.Tensor, text: TextEncoder) -> torch.Tensor:
+        """f_Ĉ (eq. 8) made differentiable: the text encoder reads the decoder's EXPECTED token embeddings
+        softmax(logits_t) · E at every teacher-forced position, instead of the sampled argmax tokens."""
+        steps = logits.shape[1] - 1
+        mask = (torch.arange(steps, device=logits.device)[None] < lengths[:, None]).long()
+        probs = logits[:, :steps].softmax(dim=-1)
+        if self.tiny:
+            return text.encode_embeds(probs @ self.encoder_embeddings, mask)
+        # another tokenizer than the encoder's: mean expected embedding in the decoder's own input space
+        return _masked_mean(probs @ self.lm.get_input_embeddings().weight, mask)
+
+    def reference_features(self, targets: torch.Tensor, lengths: torch.Tensor, text: TextEncoder) -> torch.Tensor:
+        """f_𝒞 of the ground truth in the same space as `comment_features` (no gradient)."""
+        with torch.no_grad():
+            mask = (torch.arange(targets.shape[1], device=targets.device)[None] < lengths[:, None]).long()
+            if self.tiny:
+                return text.encode_embeds(self.encoder_embeddings[targets], mask)
+            return _masked_mean(self.lm.get_input_embeddings()(targets), mask)
+
+    @torch.no_grad()
+    def generate(self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1) -> list[str]:
+        """Greedy (beam=1) or beam-search descriptions for a batch of pairs."""
+        pre = self.prefix(h1, h2)
+        mask = torch.ones(pre.shape[:2], dtype=torch.long, device=pre.device)
+        out = self.lm.generate(inputs_embeds=pre, attention_mask=mask, max_new_tokens=self.max_tokens + 1,
+                               num_beams=beam, do_sample=False, eos_token_id=self.eos, pad_token_id=self.pad)
+        return [self.decode_ids(row.tolist()) for row in out]
+
+
+def _masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    m = mask.to(x.dtype).unsqueeze(-1)
+    return (x * m).sum(dim=1) / m.sum(dim=1).clamp_min(1.0)
+
+
+def comment_loss(generated: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
+    """L_comment = 1 - cos(f_𝒞, f_Ĉ) (eq. 8), averaged over the batch."""
+    return (1.0 - F.cosine_similarity(generated, reference, dim=-1)).mean()

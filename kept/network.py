@@ -1,0 +1,88 @@
+"""The KEPT network: E_V → tree search (R_ψ) → expert alignment → keypoint graph → score; pairs → description."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from kept.config import KeptConfig
+from kept.decoder import DescriptionDecoder
+from kept.graph import ExpertAlignment, KeypointGraph, semantic_loss, skeleton_adjacency
+from kept.tree import PathScorer, mlp, path_distribution, selection_weights
+
+
+class PoseSequenceEncoder(nn.Module):
+    """E_V for keypoint-only data: per-keyframe pose statistics → one transformer layer over the N keyframes.
+
+    Any module mapping B×N×frame_dim to B×N×d can take its place (e.g. a linear map of cached visual features).
+    """
+
+    def __init__(self, frame_dim: int, d: int, heads: int, keyframes: int, dropout: float) -> None:
+        super().__init__()
+        self.drop = nn.Dropout(dropout)
+        self.inp = nn.Linear(frame_dim, d)
+        self.position = nn.Parameter(torch.randn(keyframes, d) * 0.02)
+        self.layer = nn.TransformerEncoderLayer(d, heads, 2 * d, dropout=dropout, batch_first=True, norm_first=True)
+
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        return self.layer(self.inp(self.drop(frames)) + self.position)
+
+
+class Standardise(nn.Module):
+    """Fixed per-feature mean/std of the training videos, saved with the weights."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(dim))
+        self.register_buffer("std", torch.ones(dim))
+
+    def set(self, mean: torch.Tensor, std: torch.Tensor) -> None:
+        self.mean.copy_(mean)
+        self.std.copy_(std)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.mean) / self.std
+
+
+class KeptNet(nn.Module):
+    """All of KEPT's parameters; `encode` runs the per-video part once per video, the decoder runs per pair."""
+
+    def __init__(self, cfg: KeptConfig, *, frame_dim: int, node_dim: int, traj_dim: int, n_joints: int,
+                 n_groups: int, edges: tuple[tuple[int, int], ...], n_outputs: int, text_dim: int,
+                 n_activities: int, decoder: DescriptionDecoder | None) -> None:
+        super().__init__()
+        self.cfg = cfg
+        d = cfg.d
+        self.norm_frames, self.norm_nodes, self.norm_joints = (Standardise(frame_dim), Standardise(node_dim),
+                                                               Standardise(traj_dim))
+        self.visual = PoseSequenceEncoder(frame_dim, d, cfg.heads, cfg.keyframes, cfg.dropout)  # E_V
+        # the action category a (§3.1: both videos do the same action); index 0 = unseen in training
+        self.activity = nn.Embedding(n_activities + 1, d)
+        nn.init.zeros_(self.activity.weight)
+        self.video_map = mlp(d, d)  # F_V
+        self.scorer = PathScorer(node_dim, d, cfg.heads, n_groups, cfg.depth)  # R_ψ
+        self.alignment = None if cfg.no_comment else ExpertAlignment(text_dim, d, cfg.heads)
+        self.graph = KeypointGraph(traj_dim, n_joints, d, cfg.heads, skeleton_adjacency(n_joints, edges), cfg.tau,
+                                   not cfg.no_gnn, n_outputs, cfg.dropout)
+        self.decoder = decoder
+
+    def encode(self, feats: dict[str, torch.Tensor], comments: torch.Tensor | None = None,
+               comment_mask: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        """Per-video outputs for a batch of videos: Q, p_r, l*, ℋ, the score/label output, L_semantic per video."""
+        f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
+        f_v2 = self.video_map(f_v)  # f'_V
+        q, hidden = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
+        p = path_distribution(q)
+        weights = selection_weights(p, self.cfg.selection, self.training)
+        f_m = self.scorer.path_features(hidden, weights)  # f'_M of l* (eq. 1)
+        out: dict[str, torch.Tensor] = {"q": q, "p": p, "best": p.argmax(dim=-1)}
+        if self.alignment is not None:
+            f_vm = self.alignment.video(f_v, f_m)
+            if comments is not None and comment_mask is not None:
+                f_cm = self.alignment.comments(comments, comment_mask, f_m)
+                out["semantic"] = semantic_loss(f_cm, f_vm.mean(dim=1))
+        else:  # Δ expert comment: no alignment module, the path representation goes on directly
+            f_vm = f_m
+        graph = self.graph(self.norm_joints(feats["joints"]), f_vm)
+        out.update(H=graph["H"], out=graph["out"], ikg=graph["ikg"])
+        return out

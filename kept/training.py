@@ -1,0 +1,177 @@
+"""KEPT's training loop: the total loss of eq. 9 over batches of pairs (ADR) or videos (JIGSAWS, FitnessAQA).
+
+A batch of pairs runs the per-video network once per DISTINCT video in the batch and the decoder once per pair.
+Under `torch.distributed` (see kept.distributed) every rank takes its share of each batch and DDP averages the
+gradients, so one seed gives the same batches on every rank.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from kept.config import KeptConfig
+from kept.decoder import comment_loss
+from kept.network import KeptNet
+from kept.text import TextEncoder
+from kept.tree import kl_loss
+
+
+@dataclass
+class TrainTensors:
+    """Everything training reads, as tensors indexed by training video (and pair) position."""
+
+    feats: dict[str, torch.Tensor]  # V×…
+    comments: torch.Tensor  # V×C×text_dim
+    comment_mask: torch.Tensor  # V×C (bool)
+    scores: torch.Tensor  # V (normalised to [0,1]; NaN when absent)
+    labels: torch.Tensor  # V×n_labels (-1 when absent)
+    groups: list[str]  # V
+    pairs: torch.Tensor  # Np×2 video positions (empty for video tasks)
+    targets: list[list[int]]  # Np token ids of the ground-truth descriptions
+
+
+def _pad(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max([len(r) for r in rows] + [1])
+    out = torch.full((len(rows), width), pad, dtype=torch.long)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = torch.tensor(r, dtype=torch.long)
+    return out, torch.tensor([len(r) for r in rows], dtype=torch.long)
+
+
+def make_batch(tt: TrainTensors, items: torch.Tensor, unit: str, pad: int) -> dict:
+    """A batch over pair positions (unit 'pair') or video positions (unit 'video'), videos deduplicated."""
+    if unit == "pair":
+        chosen = tt.pairs[items]
+        videos, inverse = torch.unique(chosen.flatten(), sorted=True, return_inverse=True)
+        inverse = inverse.view(-1, 2)
+        targets, lengths = _pad([tt.targets[i] for i in items.tolist()], pad)
+        extra = {"pair_a": inverse[:, 0], "pair_b": inverse[:, 1], "targets": targets, "lengths": lengths}
+    else:
+        videos = items
+        order = sorted(range(len(videos)), key=lambda i: tt.groups[int(videos[i])])
+        same = [(a, b) for a, b in zip(order, order[1:], strict=False)
+                if tt.groups[int(videos[a])] == tt.groups[int(videos[b])]]
+        extra = {"pair_a": torch.tensor([a for a, _ in same], dtype=torch.long),
+                 "pair_b": torch.tensor([b for _, b in same], dtype=torch.long)}
+    return {"feats": {k: v[videos] for k, v in tt.feats.items()}, "comments": tt.comments[videos],
+            "comment_mask": tt.comment_mask[videos], "scores": tt.scores[videos], "labels": tt.labels[videos],
+            **extra}
+
+
+class Objective(nn.Module):
+    """L = L_score + α1 L_semantic + α2 L_comment + α3 L_KL (eq. 9) + the decoder's teacher-forced likelihood."""
+
+    def __init__(self, net: KeptNet, text: TextEncoder | None, cfg: KeptConfig, classify: bool) -> None:
+        super().__init__()
+        self.net, self.cfg, self.classify = net, cfg, classify
+        self._text = [text]  # kept out of the module tree: frozen, never part of the DDP parameters
+
+    def forward(self, batch: dict, with_comment: bool = True) -> tuple[torch.Tensor, dict[str, float]]:
+        cfg, net = self.cfg, self.net
+        use_comments = not cfg.no_comment and not cfg.no_semantic and cfg.alpha1 > 0
+        enc = net.encode(batch["feats"], batch["comments"] if use_comments else None, batch["comment_mask"])
+        parts: dict[str, torch.Tensor] = {}
+        if self.classify:
+            labels = batch["labels"].float()
+            known = labels >= 0
+            parts["score"] = F.binary_cross_entropy_with_logits(enc["out"][known], labels[known]) if known.any() \
+                else enc["out"].sum() * 0.0
+        else:
+            known = ~torch.isnan(batch["scores"])
+            pred = torch.sigmoid(enc["out"][:, 0])
+            parts["score"] = F.mse_loss(pred[known], batch["scores"][known]) if known.any() else pred.sum() * 0.0
+        total = parts["score"]
+        if "semantic" in enc:
+            has = batch["comment_mask"].any(dim=1)
+            if has.any():
+                parts["semantic"] = enc["semantic"][has].mean()
+                total = total + cfg.alpha1 * parts["semantic"]
+        if not cfg.no_kl and cfg.alpha3 > 0 and len(batch["pair_a"]):
+            parts["kl"] = kl_loss(enc["p"][batch["pair_a"]], enc["p"][batch["pair_b"]])
+            total = total + cfg.alpha3 * parts["kl"]
+        if "targets" in batch and net.decoder is not None:
+            h1, h2 = enc["H"][batch["pair_a"]], enc["H"][batch["pair_b"]]
+            logits = net.decoder(h1, h2, batch["targets"])
+            parts["lm"] = net.decoder.likelihood_loss(logits, batch["targets"], batch["lengths"])
+            total = total + cfg.lm_weight * parts["lm"]
+            n = min(cfg.comment_items, len(h1))
+            if cfg.alpha2 > 0 and n > 0 and with_comment:
+                text = self._text[0]
+                gen = net.decoder.comment_features(logits[:n], batch["lengths"][:n], text)
+                ref = net.decoder.reference_features(batch["targets"][:n], batch["lengths"][:n], text)
+                parts["comment"] = comment_loss(gen, ref)
+                total = total + cfg.alpha2 * cfg.comment_every * parts["comment"]
+        return total, {k: float(v.detach()) for k, v in parts.items()}
+
+
+def _schedule(step: int, total: int) -> float:
+    """Linear warm-up over 5% of the steps, then cosine decay to 10% of the learning rate."""
+    warm = max(1, total // 20)
+    if step < warm:
+        return (step + 1) / warm
+    progress = (step - warm) / max(1, total - warm)
+    return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def train(net: KeptNet, text: TextEncoder | None, tt: TrainTensors, cfg: KeptConfig, unit: str, classify: bool,
+          seed: int, log: Callable[[str], None] | None = None, start_epoch: int = 0,
+          on_epoch: Callable[[int], None] | None = None) -> list[dict[str, float]]:
+    """Train `net` in place for cfg.epochs epochs; returns the mean loss parts per epoch."""
+    import torch.distributed as dist
+
+    distributed = dist.is_available() and dist.is_initialized()
+    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
+    objective: nn.Module = Objective(net, text, cfg, classify)
+    if distributed:
+        from torch.nn.parallel import DistributedDataParallel
+
+        objective = DistributedDataParallel(objective, find_unused_parameters=True)
+    params = [p for p in net.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    n_items = len(tt.pairs) if unit == "pair" else len(tt.groups)
+    steps_per_epoch = math.ceil(n_items / cfg.batch)
+    total_steps = max(1, steps_per_epoch * cfg.epochs)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: _schedule(s, total_steps))
+    pad = net.decoder.pad if net.decoder is not None else 0
+    history = []
+    net.train()
+    for epoch in range(cfg.epochs):
+        gen = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
+        order = torch.randperm(n_items, generator=gen)
+        if epoch < start_epoch:
+            for _ in range(steps_per_epoch):
+                scheduler.step()
+            continue
+        sums: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        started = time.perf_counter()
+        for step in range(steps_per_epoch):
+            items = order[step * cfg.batch : (step + 1) * cfg.batch][rank::world]
+            if len(items) == 0:
+                items = order[:1]
+            global_step = epoch * steps_per_epoch + step
+            loss, parts = objective(make_batch(tt, items, unit, pad), global_step % cfg.comment_every == 0)
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimiser.step()
+            scheduler.step()
+            for k, v in parts.items():
+                sums[k] = sums.get(k, 0.0) + v
+                counts[k] = counts.get(k, 0) + 1
+        sums = {k: v / counts[k] for k, v in sums.items()}
+        history.append(sums)
+        if log is not None:
+            shown = " ".join(f"{k}={v:.4f}" for k, v in sums.items())
+            log(f"kept epoch {epoch + 1}/{cfg.epochs} {shown} ({time.perf_counter() - started:.1f}s)")
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
+    net.eval()
+    return history

@@ -1,0 +1,138 @@
+"""`audit --mode judge` against the loopback server, and `--mode rule` with the offline judge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from audit_fixtures import judge_responder
+from typer.testing import CliRunner
+
+from adrbench.audit import JUDGE_PROMPT_VERSION, AnswerStore, parse_verdict
+from adrbench.cli.audit import app
+from adrbench.llm.loopback import Faults, LoopbackServer
+
+runner = CliRunner()
+
+
+def _judge(folder: Path, url: str, answers: Path, cache: Path) -> object:
+    return runner.invoke(
+        app,
+        [
+            "--data",
+            str(folder),
+            "--mode",
+            "judge",
+            "--model",
+            "judge-llm",
+            "--base-url",
+            url,
+            "--answers",
+            str(answers),
+            "--cache",
+            str(cache),
+            "--n-per-sport",
+            "10",
+        ],
+    )
+
+
+def test_judge_mode_reports_agreement_and_repeats_no_request(adr_folder: Path, tmp_path: Path) -> None:
+    answers, cache = tmp_path / "judge.jsonl", tmp_path / "requests.sqlite"
+    with LoopbackServer(Faults(rate_unparseable=0.15, seed=1), responder=judge_responder) as srv:
+        result = _judge(adr_folder, srv.openai_base_url, answers, cache)
+        assert result.exit_code == 0, result.output
+        unparseable = srv.counts["fault:unparseable"]
+        assert 0 < unparseable < 30
+        assert srv.counts["requests"] == 30
+        report = json.loads(answers.with_suffix(".report.json").read_text())
+        assert report["rater"] == "llm:openai-compatible:judge-llm"
+        assert report["n_no_verdict"] == unparseable
+        assert report["agreement"]["n"] == 30 - unparseable
+        assert set(report["by_category"]) == {"Basketball", "Soccer", "Rock Climbing"}
+        assert report["usage"]["requests"] == 30
+        first = AnswerStore(answers).answers
+        assert all(a.meta["prompt_version"] == JUDGE_PROMPT_VERSION for a in first.values())
+        # a rerun retries only the pairs without a verdict; their replies are cached, so no request is sent
+        again = _judge(adr_folder, srv.openai_base_url, answers, cache)
+        assert again.exit_code == 0, again.output
+        assert srv.counts["requests"] == 30
+        assert "agreement with the score order" in again.output
+
+
+def test_judge_agreement_matches_the_descriptions(adr_folder: Path, tmp_path: Path) -> None:
+    with LoopbackServer(Faults(), responder=judge_responder) as srv:
+        result = _judge(adr_folder, srv.openai_base_url, tmp_path / "a.jsonl", tmp_path / "c.sqlite")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "a.report.json").read_text())
+    assert (report["agreement"]["k"], report["agreement"]["n"]) == (24, 30)
+    assert report["confusion"]["tie"] == {"1": 0, "2": 0, "tie": 3, "skip": 0, "none": 0}
+
+
+def test_rule_mode_uses_the_offline_judge(adr_folder: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["--data", str(adr_folder), "--mode", "rule", "--answers", str(tmp_path / "r.jsonl")]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.report.json").read_text())
+    assert report["rater"] == "rule" and report["n_sampled"] == 30
+    assert (report["agreement"]["k"], report["agreement"]["n"]) == (24, 30)
+
+
+def test_bad_mode_and_missing_model_are_errors(adr_folder: Path) -> None:
+    assert runner.invoke(app, ["--data", str(adr_folder), "--mode", "oracle"]).exit_code != 0
+    assert runner.invoke(app, ["--data", str(adr_folder), "--mode", "judge"]).exit_code != 0
+
+
+def test_parse_verdict_reads_the_forms_models_write() -> None:
+    assert parse_verdict('{"better": "2"}') == "2"
+    assert parse_verdict('```json\n{"winner": "Player 1"}\n```') == "1"
+    assert parse_verdict('{"better": 2}') == "2"
+    assert parse_verdict('{"Better": "Tie"}') == "tie"
+    assert parse_verdict("Player 1 is better") is None
+    assert parse_verdict('{"better": "maybe"}') is None
+
+
+def test_an_answers_file_of_another_rater_is_refused(adr_folder: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "a.jsonl"
+    assert (
+        runner.invoke(app, ["--data", str(adr_folder), "--mode", "rule", "--answers", str(answers)]).exit_code
+        == 0
+    )
+    before = answers.read_bytes()
+    result = runner.invoke(
+        app, ["--data", str(adr_folder), "--mode", "human", "--answers", str(answers)], input="1\n"
+    )
+    assert result.exit_code != 0 and "holds answers of rule" in str(result.exception)
+    assert answers.read_bytes() == before
+
+
+def test_gemini_judge_through_google_genai(
+    adr_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "not-a-real-key")
+    with LoopbackServer(Faults(), responder=judge_responder) as srv:
+        result = runner.invoke(
+            app,
+            [
+                "--data",
+                str(adr_folder),
+                "--mode",
+                "judge",
+                "--provider",
+                "gemini",
+                "--base-url",
+                srv.url,
+                "--cache",
+                "off",
+                "--n-per-sport",
+                "2",
+                "--answers",
+                str(tmp_path / "g.jsonl"),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert srv.counts["requests"] == 6
+    report = json.loads((tmp_path / "g.report.json").read_text())
+    assert report["rater"] == "llm:gemini:gemini-2.5-pro" and report["agreement"]["n"] == 6

@@ -1,0 +1,137 @@
+"""KeptModel end to end on tiny data: predictions, determinism, checkpoints, options, ablations, other tasks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import TINY_ARGS
+
+from adrbench.errors import ConfigError
+from adrbench.records import PairPrediction, VideoPrediction
+from kept.adapter import KeptModel
+from kept.config import KeptConfig
+from kept.variants import KeptNoGnn
+
+
+def _dump(preds) -> str:
+    return "\n".join(p.model_dump_json() for p in preds)
+
+
+def test_pairs_train_and_predict(tiny_pairs) -> None:
+    model = KeptModel(**TINY_ARGS)
+    model.fit(tiny_pairs, seed=0)
+    items = tiny_pairs.items("test")
+    preds = model.predict(tiny_pairs, items)
+    assert [p.pair_id for p in preds] == [p.id for p in items]
+    for p in preds:
+        assert isinstance(p, PairPrediction)
+        assert 1.0 <= p.score_1 <= 10.0 and 1.0 <= p.score_2 <= 10.0
+        assert isinstance(p.description, str)
+        assert len(p.meta["path"]) == 3 and set(p.meta["path"]) <= set(tiny_pairs.skeleton.groups)
+    assert set(model.history[0]) >= {"score", "semantic", "kl", "lm", "comment"}
+    assert model.config()["depth"] == 4
+
+
+def test_same_seed_same_bytes(tiny_pairs) -> None:
+    outs = []
+    for _ in range(2):
+        model = KeptModel(**TINY_ARGS)
+        model.fit(tiny_pairs, seed=3)
+        outs.append(_dump(model.predict(tiny_pairs, tiny_pairs.items("test"))))
+    assert outs[0] == outs[1]
+
+
+def test_checkpoint_round_trip_and_evaluation_without_training(tiny_pairs, tmp_path: Path) -> None:
+    model = KeptModel(**TINY_ARGS)
+    model.fit(tiny_pairs, seed=0)
+    expected = _dump(model.predict(tiny_pairs, tiny_pairs.items("test")))
+    assert model.save(tmp_path / "ckpt")
+    assert (tmp_path / "ckpt" / "model.safetensors").is_file()
+    saved = json.loads((tmp_path / "ckpt" / "kept.json").read_text())
+    assert saved["config"]["d"] == 16 and saved["meta"]["groups"] == list(tiny_pairs.skeleton.groups)
+    restored = KeptModel(checkpoint=str(tmp_path / "ckpt"))
+    restored.fit(tiny_pairs, seed=99)  # loads, does not train
+    assert restored.history == [] and restored.config()["d"] == 16
+    assert _dump(restored.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
+    with pytest.raises(ConfigError):
+        KeptModel(checkpoint=str(tmp_path / "missing")).fit(tiny_pairs, seed=0)
+
+
+def test_options_are_parsed_and_checked() -> None:
+    cfg = KeptConfig.from_args({"d": "32", "no-gnn": "true", "alpha1": "0.5", "selection": "mixture"})
+    assert cfg.d == 32 and cfg.no_gnn is True and cfg.alpha1 == 0.5 and cfg.selection == "mixture"
+    for bad in ({"depth": "7"}, {"colour": "red"}, {"no_kl": "maybe"}, {"d": "30", "heads": "4"}):
+        with pytest.raises(ConfigError):
+            KeptConfig.from_args(bad)
+
+
+@pytest.mark.parametrize("flags", [
+    {"no_gnn": "1", "no_kl": "1"},
+    {"no_comment": "1", "no_residual": "1", "depth": "3"},
+    {"no_semantic": "1", "selection": "mixture", "depth": "5"},
+])
+def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1", **flags})
+    model.fit(tiny_pairs, seed=0)
+    preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
+    assert all(p.score_1 is not None for p in preds)
+    parts = set(model.history[0])
+    assert ("kl" in parts) == ("no_kl" not in flags)
+    assert ("semantic" in parts) == ("no_comment" not in flags and "no_semantic" not in flags)
+
+
+def test_named_variant_presets_its_option(tiny_pairs) -> None:
+    model = KeptNoGnn(**TINY_ARGS)
+    assert model.config()["no_gnn"] is True and model.name == "kept-no-gnn"
+
+
+def test_surgery_scores_videos(tiny_tools) -> None:
+    model = KeptModel(**{**TINY_ARGS, "depth": "3"})
+    model.fit(tiny_tools, seed=0)
+    preds = model.predict(tiny_tools, tiny_tools.items("test"))
+    assert all(isinstance(p, VideoPrediction) and p.score is not None for p in preds)
+    assert all(set(p.meta["path"]) <= {"tip", "body", "tail"} for p in preds)
+    assert model.state is not None and model.state.net.decoder is None
+    assert model.state.net.scorer.paths.shape == (9, 2)
+
+
+def test_fitness_labels(tiny_labels) -> None:
+    model = KeptModel(**TINY_ARGS)
+    model.fit(tiny_labels, seed=0)
+    preds = model.predict(tiny_labels, tiny_labels.items("test"))
+    assert all(set(p.labels) == {"err_a", "err_b"} and p.score is None for p in preds)
+
+
+def test_broken_video_fails_its_items_only(tiny_pairs) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1"})
+    model.fit(tiny_pairs, seed=0)
+    items = tiny_pairs.items("test")
+    bad = items[0].video_1
+    loader = tiny_pairs.keypoint_loader
+    tiny_pairs.keypoint_loader = lambda v: (_ for _ in ()).throw(OSError("gone")) if v.id == bad else loader(v)
+    tiny_pairs._keypoints.clear()
+    preds = model.predict(tiny_pairs, items)
+    failed = [p for p in preds if p.meta.get("error")]
+    assert failed and all(bad in (tiny_pairs.pairs[p.pair_id].video_1, tiny_pairs.pairs[p.pair_id].video_2)
+                          for p in failed)
+    assert any(p.score_1 is not None for p in preds)
+
+
+def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from kept.text import TextEncoder
+
+    torch.manual_seed(0)
+    tokenizer = TextEncoder("minilm").tokenizer
+    lm = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_embd=16, n_layer=1, n_head=2, n_positions=256))
+    lm.save_pretrained(tmp_path / "gpt2-tiny")
+    tokenizer.save_pretrained(tmp_path / "gpt2-tiny")
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1", "decoder": str(tmp_path / "gpt2-tiny")})
+    model.fit(tiny_pairs, seed=0)
+    preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
+    assert all(isinstance(p.description, str) for p in preds)
+    assert "comment" in model.history[0]

@@ -1,0 +1,73 @@
+"""Keypoint-guided tree search: path enumeration, the batched score net against a naive reference, eqs. 1-3."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch.nn import functional as F
+
+from kept.tree import PathScorer, kl_loss, path_distribution, selection_weights, tree_paths
+
+
+@pytest.mark.parametrize("groups", [3, 4])
+@pytest.mark.parametrize("depth", [3, 4, 5, 6])
+def test_path_count_is_j_to_the_k_minus_1(groups: int, depth: int) -> None:
+    paths = tree_paths(groups, depth)
+    assert paths.shape == (groups ** (depth - 1), depth - 1)
+    assert len({tuple(p) for p in paths.tolist()}) == len(paths)
+    assert paths.min() == 0 and paths.max() == groups - 1
+
+
+def _naive_scores(net: PathScorer, nodes: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
+    """Q(l) computed path by path the slow way: concatenate, F_M, MHCA with residual, keyframe mean, F_R."""
+    out = []
+    for path in net.paths.tolist():
+        f_m = torch.cat([nodes[:, :, g] for g in path], dim=-1)  # B×N×(K-1)h
+        f_m2 = net.second(F.gelu(net.first(f_m)))
+        attn = net.attn(f_m2, video, video, need_weights=False)[0]
+        out.append(torch.sigmoid(net.readout((f_m2 + attn).mean(dim=1))).squeeze(-1))
+    return torch.stack(out, dim=1)
+
+
+def test_batched_scorer_matches_naive_reference() -> None:
+    torch.manual_seed(0)
+    net = PathScorer(stat_dim=10, d=16, heads=4, n_groups=4, depth=4).eval()
+    nodes, video = torch.randn(2, 6, 4, 10), torch.randn(2, 6, 16)
+    q, hidden = net(nodes, video)
+    assert q.shape == (2, 64) and hidden.shape == (2, 64, 6, 16)
+    assert ((q >= 0) & (q <= 1)).all()
+    torch.testing.assert_close(q, _naive_scores(net, nodes, video), atol=1e-5, rtol=1e-4)
+
+
+def test_path_features_pick_the_chosen_path() -> None:
+    torch.manual_seed(1)
+    net = PathScorer(stat_dim=5, d=8, heads=2, n_groups=3, depth=3)
+    nodes = torch.randn(1, 4, 3, 5)
+    _, hidden = net(nodes, torch.randn(1, 4, 8))
+    path = net.paths[5].tolist()
+    expected = net.second(F.gelu(net.first(torch.cat([nodes[:, :, g] for g in path], dim=-1))))
+    weights = F.one_hot(torch.tensor([5]), 9).float()
+    torch.testing.assert_close(net.path_features(hidden, weights), expected, atol=1e-5, rtol=1e-4)
+
+
+def test_selection_is_argmax_forward_and_reaches_the_score_net() -> None:
+    q = torch.tensor([[0.2, 0.9, 0.4]], requires_grad=True)
+    p = path_distribution(q)
+    assert torch.allclose(p.sum(), torch.tensor(1.0))
+    assert selection_weights(p, "straight_through", training=False).tolist() == [[0.0, 1.0, 0.0]]
+    st = selection_weights(p, "straight_through", training=True)
+    torch.testing.assert_close(st.detach(), torch.tensor([[0.0, 1.0, 0.0]]))
+    (st * torch.tensor([[1.0, 2.0, 3.0]])).sum().backward()
+    assert q.grad is not None and q.grad.abs().sum() > 0
+    torch.testing.assert_close(selection_weights(p, "mixture", training=True), p)
+
+
+def test_kl_loss_on_known_distributions() -> None:
+    p = torch.tensor([[0.5, 0.5]])
+    q = torch.tensor([[0.25, 0.75]])
+    assert kl_loss(p, p).item() == pytest.approx(0.0, abs=1e-6)
+    expected = 0.5 * math.log(0.5 / 0.25) + 0.5 * math.log(0.5 / 0.75)
+    assert kl_loss(p, q).item() == pytest.approx(expected, rel=1e-5)
+    assert kl_loss(q, p).item() != pytest.approx(expected, rel=1e-3)  # KL is not symmetric

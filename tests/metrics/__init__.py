@@ -1,0 +1,1 @@
+"""Tests of adrbench.metrics and adrbench.scoring."""
