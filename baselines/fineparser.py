@@ -44,6 +44,7 @@ from baselines.aqa_common import (
     positive_weight,
     predictions,
     save_state,
+    torch_threads,
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -196,24 +197,23 @@ class FineParserModel(Model):
         """Stacked query/exemplar sequences with their pair-averaged stage resamplers."""
         q = np.stack([self._sequence(data, v) for v in queries])
         e = np.stack([self._sequence(data, v) for v in exemplars])
-        o = self.options
-        rq, re = [], []
-        for a, b in zip(queries, exemplars, strict=True):
-            bounds = (self._bounds[a.id] + self._bounds[b.id]) / 2  # transitions averaged over the pair
-            rq.append(stage_resampler(bounds, q.shape[1], o["tokens"]))
-            re.append(stage_resampler(bounds, e.shape[1], o["tokens"]))
-        return (
-            torch.as_tensor(q),
-            torch.as_tensor(e),
-            torch.as_tensor(np.stack(rq)),
-            torch.as_tensor(np.stack(re)),
-        )
+        # Transitions averaged over each pair, as the original averages the query's and the exemplar's.
+        bounds = (
+            np.stack([self._bounds[v.id] for v in queries])
+            + np.stack([self._bounds[v.id] for v in exemplars])
+        ) / 2
+        w = torch.as_tensor(stage_resampler(bounds, q.shape[1], self.options["tokens"]))
+        return torch.as_tensor(q), torch.as_tensor(e), w, w
 
     def _group_members(self, group: str) -> list[int]:
         members = [i for i, v in enumerate(self._train) if v.group == group]
         return members or list(range(len(self._train)))
 
     def fit(self, data: Dataset, seed: int) -> None:
+        with torch_threads(self.options["threads"]):
+            self._fit(data, seed)
+
+    def _fit(self, data: Dataset, seed: int) -> None:
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
         self._seed, self._outputs, self._seqs, self._bounds = seed, {}, {}, {}
@@ -285,6 +285,10 @@ class FineParserModel(Model):
             )
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
+        with torch_threads(self.options["threads"]):
+            return self._predict(data, items)
+
+    def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
         videos = [v for it in items for v in ((data.videos[it.video_1], data.videos[it.video_2])
                                                if isinstance(it, Pair) else (it,))]  # fmt: skip
         self._score_videos(data, videos)
@@ -307,7 +311,7 @@ class FineParserModel(Model):
         if state is None:
             return False
         tensors, meta = state
-        self.options = meta["options"]
+        self.options = {**DEFAULTS, **meta["options"]}
         self._extractor = feature_extractor(self.options)
         self._targets = Targets.from_dict(meta["targets"])
         self._mu, self._sd = tensors.pop("mu").numpy(), tensors.pop("sd").numpy()

@@ -50,6 +50,7 @@ from baselines.aqa_common import (
     predictions,
     save_state,
     standardiser,
+    torch_threads,
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -188,6 +189,10 @@ class MagrModel(Model):
         return torch.as_tensor(x, dtype=torch.float32)
 
     def fit(self, data: Dataset, seed: int) -> None:
+        with torch_threads(self.options["threads"]):
+            self._fit(data, seed)
+
+    def _fit(self, data: Dataset, seed: int) -> None:
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
         videos = data.videos_of("train")
@@ -292,6 +297,10 @@ class MagrModel(Model):
             )
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
+        with torch_threads(self.options["threads"]):
+            return self._predict(data, items)
+
+    def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
         videos = [v for it in items for v in ((data.videos[it.video_1], data.videos[it.video_2])
                                                if isinstance(it, Pair) else (it,))]  # fmt: skip
         self._score_videos(data, videos)
@@ -312,7 +321,7 @@ class MagrModel(Model):
         if state is None:
             return False
         tensors, meta = state
-        self.options = meta["options"]
+        self.options = {**DEFAULTS, **meta["options"]}
         self._extractor = feature_extractor(self.options)
         self._targets = Targets.from_dict(meta["targets"])
         self._mu, self._sd = tensors.pop("mu").numpy(), tensors.pop("sd").numpy()

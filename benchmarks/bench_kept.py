@@ -17,8 +17,15 @@ import torch
 from kept.tree import PathScorer
 
 
-def path_scoring_seconds(depth: int, videos: int = 64, d: int = 64, heads: int = 4, keyframes: int = 16,
-                         groups: int = 4, repeats: int = 15) -> float:
+def path_scoring_seconds(
+    depth: int,
+    videos: int = 64,
+    d: int = 64,
+    heads: int = 4,
+    keyframes: int = 16,
+    groups: int = 4,
+    repeats: int = 15,
+) -> float:
     """Median seconds to score all J^(K-1) paths of `videos` videos (no gradient), KEPT's default sizes."""
     torch.manual_seed(0)
     net = PathScorer(stat_dim=2 * 5, d=d, heads=heads, n_groups=groups, depth=depth).eval()
@@ -48,9 +55,11 @@ def end_to_end(threads: int) -> None:
     for i in range(0, len(items), model.batch_size):
         preds += model.predict(data, items[i : i + model.batch_size])
     done = time.perf_counter()
-    print(f"adr-synth end to end: load+train {fitted - start:.1f}s, predict {len(preds)} pairs {done - fitted:.1f}s, "
-          f"total {done - start:.1f}s (torch threads {torch.get_num_threads()}, load average "
-          f"{os.getloadavg()[0]:.1f})")
+    print(
+        f"adr-synth end to end: load+train {fitted - start:.1f}s, predict {len(preds)} pairs {done - fitted:.1f}s, "
+        f"total {done - start:.1f}s (torch threads {torch.get_num_threads()}, load average "
+        f"{os.getloadavg()[0]:.1f})"
+    )
 
 
 def main() -> None:
@@ -60,8 +69,10 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     t4, t6 = path_scoring_seconds(4), path_scoring_seconds(6)
-    print(f"score all paths, 64 videos: K=4 (64 paths) {t4 * 1e3:.1f} ms, K=6 (1,024 paths) {t6 * 1e3:.1f} ms, "
-          f"ratio {t6 / t4:.2f}x (goal <= 4x)")
+    print(
+        f"score all paths, 64 videos: K=4 (64 paths) {t4 * 1e3:.1f} ms, K=6 (1,024 paths) {t6 * 1e3:.1f} ms, "
+        f"ratio {t6 / t4:.2f}x (goal <= 4x)"
+    )
     if not args.paths:
         end_to_end(args.threads)
 

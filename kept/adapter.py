@@ -6,8 +6,8 @@ import logging
 import math
 import random
 import time
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,14 +66,28 @@ class KeptModel(Model):
             if not self.load(Path(self.cfg.checkpoint)):
                 from adrbench.errors import ConfigError
 
-                raise ConfigError(f"kept: no checkpoint in {self.cfg.checkpoint} (expected kept.json + model.safetensors)")
+                raise ConfigError(
+                    f"kept: no checkpoint in {self.cfg.checkpoint} (expected kept.json + model.safetensors)"
+                )
             return
         started = time.perf_counter()
         self.state, tt = prepare(self.cfg, data, seed + self.cfg.seed_offset, self._features)
-        log.info("kept: prepared %d videos, %d pairs in %.1fs", len(tt.groups), len(tt.pairs),
-                 time.perf_counter() - started)
-        self.history = train(self.state.net, self.state.text, tt, self.cfg, data.unit, self.state.classify,
-                             seed + self.cfg.seed_offset, log=log.info)
+        log.info(
+            "kept: prepared %d videos, %d pairs in %.1fs",
+            len(tt.groups),
+            len(tt.pairs),
+            time.perf_counter() - started,
+        )
+        self.history = train(
+            self.state.net,
+            self.state.text,
+            tt,
+            self.cfg,
+            data.unit,
+            self.state.classify,
+            seed + self.cfg.seed_offset,
+            log=log.info,
+        )
         self._encoded.clear()
 
     # ---------------------------------------------------------------- prediction
@@ -98,8 +112,12 @@ class KeptModel(Model):
             with torch.no_grad():
                 enc = net.encode({k: v.to(self.cfg.device) for k, v in feats.items()})
             for j, vid in enumerate(ok):
-                self._encoded[vid] = {"H": enc["H"][j], "out": enc["out"][j].cpu(), "q": enc["q"][j].cpu(),
-                                      "best": int(enc["best"][j])}
+                self._encoded[vid] = {
+                    "H": enc["H"][j],
+                    "out": enc["out"][j].cpu(),
+                    "q": enc["q"][j].cpu(),
+                    "best": int(enc["best"][j]),
+                }
 
     def path_names(self, best: int) -> list[str]:
         assert self.state is not None
@@ -117,7 +135,11 @@ class KeptModel(Model):
             return [self._video_prediction(v.id) for v in items]  # type: ignore[union-attr]
         pairs: list[Pair] = list(items)  # type: ignore[arg-type]
         self.encode_videos(data, [v for p in pairs for v in (p.video_1, p.video_2)])
-        good = [p for p in pairs if "error" not in self._encoded[p.video_1] and "error" not in self._encoded[p.video_2]]
+        good = [
+            p
+            for p in pairs
+            if "error" not in self._encoded[p.video_1] and "error" not in self._encoded[p.video_2]
+        ]
         texts: dict[str, str] = {}
         decoder = self.state.net.decoder
         if decoder is not None:
@@ -134,10 +156,19 @@ class KeptModel(Model):
             if "error" in e1 or "error" in e2:
                 out.append(PairPrediction(pair_id=p.id, meta={"error": e1.get("error") or e2.get("error")}))
                 continue
-            out.append(PairPrediction(
-                pair_id=p.id, score_1=self._score(e1), score_2=self._score(e2), description=texts.get(p.id),
-                meta={"path": self.path_names(e1["best"]), "path_2": self.path_names(e2["best"]),
-                      "path_score": round(float(e1["q"][e1["best"]]), 6)}))
+            out.append(
+                PairPrediction(
+                    pair_id=p.id,
+                    score_1=self._score(e1),
+                    score_2=self._score(e2),
+                    description=texts.get(p.id),
+                    meta={
+                        "path": self.path_names(e1["best"]),
+                        "path_2": self.path_names(e2["best"]),
+                        "path_score": round(float(e1["q"][e1["best"]]), 6),
+                    },
+                )
+            )
         return out
 
     def _video_prediction(self, vid: str) -> VideoPrediction:
@@ -191,16 +222,28 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: FeatureCache) -> t
     pairs: list[Pair] = list(data.items("train")) if data.unit == "pair" else []
     descriptions = [p.description or "" for p in pairs]
     meta = {
-        "unit": data.unit, "task": data.task, "classify": classify, "label_names": list(data.label_names),
-        "groups": list(data.skeleton.groups), "activities": sorted({v.group for v in videos}), "n_joints": len(data.skeleton.joints),
-        "edges": [list(e) for e in data.skeleton.edges], "score_range": [float(lo), float(hi)],
-        "frame_dim": int(feats["frames"].shape[-1]), "node_dim": int(feats["nodes"].shape[-1]),
+        "unit": data.unit,
+        "task": data.task,
+        "classify": classify,
+        "label_names": list(data.label_names),
+        "groups": list(data.skeleton.groups),
+        "activities": sorted({v.group for v in videos}),
+        "n_joints": len(data.skeleton.joints),
+        "edges": [list(e) for e in data.skeleton.edges],
+        "score_range": [float(lo), float(hi)],
+        "frame_dim": int(feats["frames"].shape[-1]),
+        "node_dim": int(feats["nodes"].shape[-1]),
         "traj_dim": int(feats["joints"].shape[-1]),
     }
-    state = build_net(cfg, meta, vocab_texts=descriptions, recaser=Recaser.build(descriptions) if pairs else None)
+    state = build_net(
+        cfg, meta, vocab_texts=descriptions, recaser=Recaser.build(descriptions) if pairs else None
+    )
     feats["activity"] = activity_ids(state.meta, videos)
-    for key, norm in zip(("frames", "nodes", "joints"),
-                         (state.net.norm_frames, state.net.norm_nodes, state.net.norm_joints), strict=True):
+    for key, norm in zip(
+        ("frames", "nodes", "joints"),
+        (state.net.norm_frames, state.net.norm_nodes, state.net.norm_joints),
+        strict=True,
+    ):
         norm.set(*standardiser({key: feats[key]})[key])
     text = state.text
     texts = sorted({c for v in videos for c in v.comments}) if not cfg.no_comment else []
@@ -214,13 +257,23 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: FeatureCache) -> t
             comments[i, j], mask[i, j] = table[c], True
     score_t = torch.tensor([(v.score - lo) / (hi - lo) if v.score is not None else math.nan for v in videos])
     names = list(data.label_names)
-    labels = torch.tensor([[v.labels.get(n, -1) for n in names] for v in videos], dtype=torch.long).view(len(videos), len(names))
+    labels = torch.tensor([[v.labels.get(n, -1) for n in names] for v in videos], dtype=torch.long).view(
+        len(videos), len(names)
+    )
     decoder = state.net.decoder
     targets = decoder.encode_texts(descriptions) if decoder is not None and pairs else []
-    tt = TrainTensors(feats=feats, comments=comments, comment_mask=mask, scores=score_t.float(), labels=labels,
-                      groups=[v.group for v in videos],
-                      pairs=torch.tensor([[index[p.video_1], index[p.video_2]] for p in pairs], dtype=torch.long).view(-1, 2),
-                      targets=targets)
+    tt = TrainTensors(
+        feats=feats,
+        comments=comments,
+        comment_mask=mask,
+        scores=score_t.float(),
+        labels=labels,
+        groups=[v.group for v in videos],
+        pairs=torch.tensor([[index[p.video_1], index[p.video_2]] for p in pairs], dtype=torch.long).view(
+            -1, 2
+        ),
+        targets=targets,
+    )
     return state, tt
 
 

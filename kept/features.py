@@ -56,7 +56,11 @@ def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, se
         block = mean[:, list(members), :].reshape(keyframes, -1)
         nodes[:, j, : block.shape[1]] = block
     per = keyframes // segments
-    joints = mean.reshape(segments, per, mean.shape[1], N_STATS).transpose(0, 2, 1, 3).reshape(segments, mean.shape[1], -1)
+    joints = (
+        mean.reshape(segments, per, mean.shape[1], N_STATS)
+        .transpose(0, 2, 1, 3)
+        .reshape(segments, mean.shape[1], -1)
+    )
     return VideoFeatures(frames.astype(np.float32), nodes, joints.astype(np.float32))
 
 

@@ -10,7 +10,9 @@ import torch
 TOP = 10
 
 
-def top_paths(q: torch.Tensor, paths: torch.Tensor, groups: Sequence[str], k: int = TOP) -> list[tuple[list[str], float]]:
+def top_paths(
+    q: torch.Tensor, paths: torch.Tensor, groups: Sequence[str], k: int = TOP
+) -> list[tuple[list[str], float]]:
     """The k best paths as (group names, Q), best first (ties broken by path index, so the order is stable)."""
     order = sorted(range(len(q)), key=lambda i: (-float(q[i]), i))[:k]
     return [([groups[g] for g in paths[i].tolist()], float(q[i])) for i in order]
@@ -35,17 +37,40 @@ def draw_tree(ax, ranked: list[tuple[list[str], float]], title: str) -> None:
         if key:
             parent = key[:-1]
             on_path = key in chosen
-            ax.annotate("", xy=(len(key), y), xytext=(len(parent), y_of[parent]),
-                        arrowprops={"arrowstyle": "->", "color": "red" if on_path else "0.6",
-                                    "lw": 2.2 if on_path else 0.8})
+            ax.annotate(
+                "",
+                xy=(len(key), y),
+                xytext=(len(parent), y_of[parent]),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": "red" if on_path else "0.6",
+                    "lw": 2.2 if on_path else 0.8,
+                },
+            )
     for key, y in y_of.items():
         label = key[-1] if key else "start"
-        ax.text(len(key), y, label, ha="center", va="center", fontsize=8,
-                bbox={"boxstyle": "round", "fc": "mistyrose" if key in chosen else "white",
-                      "ec": "red" if key in chosen else "0.5"})
+        ax.text(
+            len(key),
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={
+                "boxstyle": "round",
+                "fc": "mistyrose" if key in chosen else "white",
+                "ec": "red" if key in chosen else "0.5",
+            },
+        )
     for names, score in ranked:
-        ax.text(depth + 0.35, y_of[tuple(names)], f"Q={score:.3f}", va="center", fontsize=8,
-                color="red" if names == ranked[0][0] else "black")
+        ax.text(
+            depth + 0.35,
+            y_of[tuple(names)],
+            f"Q={score:.3f}",
+            va="center",
+            fontsize=8,
+            color="red" if names == ranked[0][0] else "black",
+        )
     ax.set_xlim(-0.5, depth + 1.1)
     ax.set_ylim(-len(ranked) + 0.3, 0.7)
     ax.set_xticks(range(depth + 1), ["root", *[f"step {i + 1}" for i in range(depth)]], fontsize=8)

@@ -91,8 +91,18 @@ class KeypointGraph(nn.Module):
     so the keypoints are the queries and f_VM (the segment's keyframes) the keys and values.
     """
 
-    def __init__(self, traj_dim: int, n_joints: int, d: int, heads: int, skeleton_adj: torch.Tensor,
-                 tau: float, use_gnn: bool, n_outputs: int, dropout: float = 0.0) -> None:
+    def __init__(
+        self,
+        traj_dim: int,
+        n_joints: int,
+        d: int,
+        heads: int,
+        skeleton_adj: torch.Tensor,
+        tau: float,
+        use_gnn: bool,
+        n_outputs: int,
+        dropout: float = 0.0,
+    ) -> None:
         super().__init__()
         self.drop = nn.Dropout(dropout)
         self.keypoints = mlp(traj_dim, d)  # F_K

@@ -22,7 +22,9 @@ class PoseSequenceEncoder(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.inp = nn.Linear(frame_dim, d)
         self.position = nn.Parameter(torch.randn(keyframes, d) * 0.02)
-        self.layer = nn.TransformerEncoderLayer(d, heads, 2 * d, dropout=dropout, batch_first=True, norm_first=True)
+        self.layer = nn.TransformerEncoderLayer(
+            d, heads, 2 * d, dropout=dropout, batch_first=True, norm_first=True
+        )
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
         return self.layer(self.inp(self.drop(frames)) + self.position)
@@ -47,14 +49,29 @@ class Standardise(nn.Module):
 class KeptNet(nn.Module):
     """All of KEPT's parameters; `encode` runs the per-video part once per video, the decoder runs per pair."""
 
-    def __init__(self, cfg: KeptConfig, *, frame_dim: int, node_dim: int, traj_dim: int, n_joints: int,
-                 n_groups: int, edges: tuple[tuple[int, int], ...], n_outputs: int, text_dim: int,
-                 n_activities: int, decoder: DescriptionDecoder | None) -> None:
+    def __init__(
+        self,
+        cfg: KeptConfig,
+        *,
+        frame_dim: int,
+        node_dim: int,
+        traj_dim: int,
+        n_joints: int,
+        n_groups: int,
+        edges: tuple[tuple[int, int], ...],
+        n_outputs: int,
+        text_dim: int,
+        n_activities: int,
+        decoder: DescriptionDecoder | None,
+    ) -> None:
         super().__init__()
         self.cfg = cfg
         d = cfg.d
-        self.norm_frames, self.norm_nodes, self.norm_joints = (Standardise(frame_dim), Standardise(node_dim),
-                                                               Standardise(traj_dim))
+        self.norm_frames, self.norm_nodes, self.norm_joints = (
+            Standardise(frame_dim),
+            Standardise(node_dim),
+            Standardise(traj_dim),
+        )
         self.visual = PoseSequenceEncoder(frame_dim, d, cfg.heads, cfg.keyframes, cfg.dropout)  # E_V
         # the action category a (§3.1: both videos do the same action); index 0 = unseen in training
         self.activity = nn.Embedding(n_activities + 1, d)
@@ -62,12 +79,25 @@ class KeptNet(nn.Module):
         self.video_map = mlp(d, d)  # F_V
         self.scorer = PathScorer(node_dim, d, cfg.heads, n_groups, cfg.depth)  # R_ψ
         self.alignment = None if cfg.no_comment else ExpertAlignment(text_dim, d, cfg.heads)
-        self.graph = KeypointGraph(traj_dim, n_joints, d, cfg.heads, skeleton_adjacency(n_joints, edges), cfg.tau,
-                                   not cfg.no_gnn, n_outputs, cfg.dropout)
+        self.graph = KeypointGraph(
+            traj_dim,
+            n_joints,
+            d,
+            cfg.heads,
+            skeleton_adjacency(n_joints, edges),
+            cfg.tau,
+            not cfg.no_gnn,
+            n_outputs,
+            cfg.dropout,
+        )
         self.decoder = decoder
 
-    def encode(self, feats: dict[str, torch.Tensor], comments: torch.Tensor | None = None,
-               comment_mask: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+    def encode(
+        self,
+        feats: dict[str, torch.Tensor],
+        comments: torch.Tensor | None = None,
+        comment_mask: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor]:
         """Per-video outputs for a batch of videos: Q, p_r, l*, ℋ, the score/label output, L_semantic per video."""
         f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
         f_v2 = self.video_map(f_v)  # f'_V

@@ -35,25 +35,51 @@ class KeptState:
         return bool(self.meta["classify"])
 
 
-def build_net(cfg: KeptConfig, meta: dict[str, Any], *, vocab_texts: Sequence[str] | None = None,
-              recaser: Recaser | None = None) -> KeptState:
+def build_net(
+    cfg: KeptConfig,
+    meta: dict[str, Any],
+    *,
+    vocab_texts: Sequence[str] | None = None,
+    recaser: Recaser | None = None,
+) -> KeptState:
     """A fresh network for a task described by `meta` (vocabulary from `vocab_texts` or `meta['vocab']`)."""
     text = text_encoder(cfg.text_encoder, cfg.max_text_tokens)
+    text.to(cfg.device)
     decoder = None
     if meta["unit"] == "pair":
         vocab = None
         if cfg.decoder == "tiny":
-            vocab = (Vocabulary(meta["vocab"]) if "vocab" in meta
-                     else Vocabulary.build(text.tokenizer, [*(vocab_texts or []), PROMPT]))
+            vocab = (
+                Vocabulary(meta["vocab"])
+                if "vocab" in meta
+                else Vocabulary.build(text.tokenizer, [*(vocab_texts or []), PROMPT])
+            )
             meta["vocab"] = vocab.token_ids
-        decoder = DescriptionDecoder(cfg.decoder, cfg.d, cfg.heads, cfg.decoder_layers, meta["n_joints"],
-                                     cfg.max_text_tokens, vocab, text, residual=not cfg.no_residual)
+        decoder = DescriptionDecoder(
+            cfg.decoder,
+            cfg.d,
+            cfg.heads,
+            cfg.decoder_layers,
+            meta["n_joints"],
+            cfg.max_text_tokens,
+            vocab,
+            text,
+            residual=not cfg.no_residual,
+        )
     n_outputs = len(meta["label_names"]) if meta["classify"] else 1
-    net = KeptNet(cfg, frame_dim=meta["frame_dim"], node_dim=meta["node_dim"], traj_dim=meta["traj_dim"],
-                  n_joints=meta["n_joints"], n_groups=len(meta["groups"]),
-                  edges=tuple(tuple(e) for e in meta["edges"]), n_outputs=n_outputs, text_dim=text.dim,
-                  n_activities=len(meta["activities"]),
-                  decoder=decoder).to(cfg.device)
+    net = KeptNet(
+        cfg,
+        frame_dim=meta["frame_dim"],
+        node_dim=meta["node_dim"],
+        traj_dim=meta["traj_dim"],
+        n_joints=meta["n_joints"],
+        n_groups=len(meta["groups"]),
+        edges=tuple(tuple(e) for e in meta["edges"]),
+        n_outputs=n_outputs,
+        text_dim=text.dim,
+        n_activities=len(meta["activities"]),
+        decoder=decoder,
+    ).to(cfg.device)
     if recaser is not None:
         meta["recase"] = recaser.forms
     elif "recase" in meta:

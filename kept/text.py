@@ -50,17 +50,31 @@ class TextEncoder(nn.Module):
         """Mean-pooled features, len(texts) × dim."""
         out = []
         for i in range(0, len(texts), batch):
-            enc = self.tokenizer(list(texts[i : i + batch]), padding=True, truncation=True,
-                                 max_length=self.max_tokens, return_tensors="pt")
+            enc = self.tokenizer(
+                list(texts[i : i + batch]),
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="pt",
+            )
+            enc = {k: v.to(self.word_embeddings.device) for k, v in enc.items()}
             hidden = self.model(**enc).last_hidden_state
-            out.append(_mean_pool(hidden, enc["attention_mask"]))
+            out.append(_mean_pool(hidden, enc["attention_mask"]).cpu())
         return torch.cat(out) if out else torch.zeros(0, self.dim)
 
     def encode_embeds(self, embeds: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Mean-pooled features of soft input embeddings B×L×dim framed by [CLS] … [SEP] (differentiable)."""
         emb = self.word_embeddings
-        cls_id = self.tokenizer.cls_token_id if self.tokenizer.cls_token_id is not None else self.tokenizer.bos_token_id
-        sep_id = self.tokenizer.sep_token_id if self.tokenizer.sep_token_id is not None else self.tokenizer.eos_token_id
+        cls_id = (
+            self.tokenizer.cls_token_id
+            if self.tokenizer.cls_token_id is not None
+            else self.tokenizer.bos_token_id
+        )
+        sep_id = (
+            self.tokenizer.sep_token_id
+            if self.tokenizer.sep_token_id is not None
+            else self.tokenizer.eos_token_id
+        )
         b = embeds.shape[0]
         cls = emb[cls_id].expand(b, 1, -1)
         sep = emb[sep_id].expand(b, 1, -1)

@@ -56,13 +56,23 @@ def make_batch(tt: TrainTensors, items: torch.Tensor, unit: str, pad: int) -> di
     else:
         videos = items
         order = sorted(range(len(videos)), key=lambda i: tt.groups[int(videos[i])])
-        same = [(a, b) for a, b in zip(order, order[1:], strict=False)
-                if tt.groups[int(videos[a])] == tt.groups[int(videos[b])]]
-        extra = {"pair_a": torch.tensor([a for a, _ in same], dtype=torch.long),
-                 "pair_b": torch.tensor([b for _, b in same], dtype=torch.long)}
-    return {"feats": {k: v[videos] for k, v in tt.feats.items()}, "comments": tt.comments[videos],
-            "comment_mask": tt.comment_mask[videos], "scores": tt.scores[videos], "labels": tt.labels[videos],
-            **extra}
+        same = [
+            (a, b)
+            for a, b in zip(order, order[1:], strict=False)
+            if tt.groups[int(videos[a])] == tt.groups[int(videos[b])]
+        ]
+        extra = {
+            "pair_a": torch.tensor([a for a, _ in same], dtype=torch.long),
+            "pair_b": torch.tensor([b for _, b in same], dtype=torch.long),
+        }
+    return {
+        "feats": {k: v[videos] for k, v in tt.feats.items()},
+        "comments": tt.comments[videos],
+        "comment_mask": tt.comment_mask[videos],
+        "scores": tt.scores[videos],
+        "labels": tt.labels[videos],
+        **extra,
+    }
 
 
 class Objective(nn.Module):
@@ -81,12 +91,17 @@ class Objective(nn.Module):
         if self.classify:
             labels = batch["labels"].float()
             known = labels >= 0
-            parts["score"] = F.binary_cross_entropy_with_logits(enc["out"][known], labels[known]) if known.any() \
+            parts["score"] = (
+                F.binary_cross_entropy_with_logits(enc["out"][known], labels[known])
+                if known.any()
                 else enc["out"].sum() * 0.0
+            )
         else:
             known = ~torch.isnan(batch["scores"])
             pred = torch.sigmoid(enc["out"][:, 0])
-            parts["score"] = F.mse_loss(pred[known], batch["scores"][known]) if known.any() else pred.sum() * 0.0
+            parts["score"] = (
+                F.mse_loss(pred[known], batch["scores"][known]) if known.any() else pred.sum() * 0.0
+            )
         total = parts["score"]
         if "semantic" in enc:
             has = batch["comment_mask"].any(dim=1)
@@ -111,6 +126,14 @@ class Objective(nn.Module):
         return total, {k: float(v.detach()) for k, v in parts.items()}
 
 
+def to_device(batch: dict, device: str) -> dict:
+    """The batch's tensors (nested one level for the features) on `device`."""
+    out = {}
+    for k, v in batch.items():
+        out[k] = to_device(v, device) if isinstance(v, dict) else v.to(device) if torch.is_tensor(v) else v
+    return out
+
+
 def _schedule(step: int, total: int) -> float:
     """Linear warm-up over 5% of the steps, then cosine decay to 10% of the learning rate."""
     warm = max(1, total // 20)
@@ -120,9 +143,18 @@ def _schedule(step: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-def train(net: KeptNet, text: TextEncoder | None, tt: TrainTensors, cfg: KeptConfig, unit: str, classify: bool,
-          seed: int, log: Callable[[str], None] | None = None, start_epoch: int = 0,
-          on_epoch: Callable[[int], None] | None = None) -> list[dict[str, float]]:
+def train(
+    net: KeptNet,
+    text: TextEncoder | None,
+    tt: TrainTensors,
+    cfg: KeptConfig,
+    unit: str,
+    classify: bool,
+    seed: int,
+    log: Callable[[str], None] | None = None,
+    start_epoch: int = 0,
+    on_epoch: Callable[[int], None] | None = None,
+) -> list[dict[str, float]]:
     """Train `net` in place for cfg.epochs epochs; returns the mean loss parts per epoch."""
     import torch.distributed as dist
 
@@ -157,7 +189,8 @@ def train(net: KeptNet, text: TextEncoder | None, tt: TrainTensors, cfg: KeptCon
             if len(items) == 0:
                 items = order[:1]
             global_step = epoch * steps_per_epoch + step
-            loss, parts = objective(make_batch(tt, items, unit, pad), global_step % cfg.comment_every == 0)
+            batch = to_device(make_batch(tt, items, unit, pad), cfg.device)
+            loss, parts = objective(batch, global_step % cfg.comment_every == 0)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

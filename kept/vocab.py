@@ -32,7 +32,9 @@ class Vocabulary:
         return len(self.token_ids) + N_SPECIAL
 
     def encode(self, tokenizer, texts: Sequence[str], max_tokens: int) -> list[list[int]]:
-        rows = tokenizer(list(texts), add_special_tokens=False, truncation=True, max_length=max_tokens)["input_ids"]
+        rows = tokenizer(list(texts), add_special_tokens=False, truncation=True, max_length=max_tokens)[
+            "input_ids"
+        ]
         return [[self._index.get(t, UNK) for t in row] for row in rows]
 
     def to_tokenizer_ids(self, ids: Sequence[int]) -> list[int]:

@@ -10,7 +10,9 @@ import typer
 
 def explain(
     task: Annotated[str, typer.Option("--task", "-t", help="task name (see `adrbench tasks`)")],
-    item_id: Annotated[str, typer.Option("--pair", "-p", help="pair id (ADR) or video id (JIGSAWS, FitnessAQA)")],
+    item_id: Annotated[
+        str, typer.Option("--pair", "-p", help="pair id (ADR) or video id (JIGSAWS, FitnessAQA)")
+    ],
     checkpoint: Annotated[Path, typer.Option(help="KEPT checkpoint folder (kept.json + model.safetensors)")],
     out: Annotated[Path, typer.Option(help="PNG file to write")] = Path("reasoning_paths.png"),
     data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
@@ -24,7 +26,9 @@ def explain(
 
     model = KeptModel(checkpoint=str(checkpoint))
     if not model.load(checkpoint):
-        raise ConfigError(f"{checkpoint}: no KEPT checkpoint there (expected kept.json and model.safetensors)")
+        raise ConfigError(
+            f"{checkpoint}: no KEPT checkpoint there (expected kept.json and model.safetensors)"
+        )
     data = get_task(task).load(data_root=data_root, seed=seed)
     written = explain_item(model, data, item_id, out)
     typer.echo(f"wrote {written}")

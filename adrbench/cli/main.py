@@ -167,11 +167,17 @@ def _mount() -> None:
 _mount()
 
 
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors that are the user's to fix; WordNet's is known only once METEOR's module (nltk: slow) is loaded."""
+    wordnet = sys.modules.get("adrbench.metrics.wordnet")
+    return (AdrbenchError, UnknownNameError) + ((wordnet.WordNetMissingError,) if wordnet else ())
+
+
 def main() -> None:
     """Console entry point: user errors become one clear line on stderr and a non-zero exit, not a traceback."""
     try:
         app()
-    except (AdrbenchError, UnknownNameError) as exc:
+    except _user_errors() as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
@@ -18,8 +19,6 @@ from adrbench.metrics.tokenize import Text, bleu_tokenize, porter_stem
 from adrbench.metrics.wordnet import load_wordnet
 
 ALPHA, BETA, GAMMA = 0.9, 3.0, 0.5
-
-Enum = list[tuple[int, str]]
 
 
 @lru_cache(maxsize=1 << 17)
@@ -30,25 +29,31 @@ def synonyms(word: str) -> frozenset[str]:
     return frozenset(name for name in names if "_" not in name) | {word}
 
 
-def _match(hyp: Enum, ref: Enum, related: Callable[[str], frozenset[str]] | None) -> tuple[list, Enum, Enum]:
-    """One greedy stage; `related=None` is exact matching, else a word's synonym set."""
+def _match(
+    h_idx: list[int],
+    h_words: list[str],
+    r_idx: list[int],
+    r_words: list[str],
+    related: Callable[[str], frozenset[str]] | None,
+) -> tuple[list[tuple[int, int]], list[int], list[str], list[int], list[str]]:
+    """One greedy stage over the still-free words (original indices, words); `related=None` is exact matching,
+    else a word's synonym set. Returns the matches and the words left free on each side."""
     positions: dict[str, list[int]] = {}
-    for j, (_, word) in enumerate(ref):
+    for j, word in enumerate(r_words):
         positions.setdefault(word, []).append(j)
     matched: list[tuple[int, int]] = []
-    used_hyp: set[int] = set()
-    used_ref: set[int] = set()
-    for i in range(len(hyp) - 1, -1, -1):
-        word = hyp[i][1]
+    h_free = [True] * len(h_words)
+    r_free = [True] * len(r_words)
+    for i in range(len(h_words) - 1, -1, -1):
         if related is None:
-            found = positions.get(word)
+            found = positions.get(h_words[i])
             if not found:
                 continue
             j = found.pop()
         else:
             # The synonym whose rightmost free reference position is largest (positions are distinct, so
             # there are no ties). Scan the smaller side: the synonym set or the free reference words.
-            syns = related(word)
+            syns = related(h_words[i])
             best_j, best_list = -1, None
             if len(syns) <= len(positions):
                 candidates = (positions.get(syn) for syn in syns)
@@ -60,28 +65,27 @@ def _match(hyp: Enum, ref: Enum, related: Callable[[str], frozenset[str]] | None
             if best_list is None:
                 continue
             j = best_list.pop()
-        used_hyp.add(i)
-        used_ref.add(j)
-        matched.append((hyp[i][0], ref[j][0]))
-    hyp_left = [p for i, p in enumerate(hyp) if i not in used_hyp] if used_hyp else hyp
-    ref_left = [p for j, p in enumerate(ref) if j not in used_ref] if used_ref else ref
-    return matched, hyp_left, ref_left
+        h_free[i] = False
+        r_free[j] = False
+        matched.append((h_idx[i], r_idx[j]))
+    if matched:
+        h_idx, h_words = list(compress(h_idx, h_free)), list(compress(h_words, h_free))
+        r_idx, r_words = list(compress(r_idx, r_free)), list(compress(r_words, r_free))
+    return matched, h_idx, h_words, r_idx, r_words
 
 
 def align(hyp: Sequence[str], ref: Sequence[str]) -> list[tuple[int, int]]:
     """NLTK's `align_words` on lowercased tokens: (hyp index, ref index) matches sorted by hyp index."""
-    h: Enum = list(enumerate(hyp))
-    r: Enum = list(enumerate(ref))
-    exact, h, r = _match(h, r, None)
-    stem_matches: list[tuple[int, int]] = []
-    syn_matches: list[tuple[int, int]] = []
-    if h and r:
-        h = [(i, porter_stem(w)) for i, w in h]
-        r = [(j, porter_stem(w)) for j, w in r]
-        stem_matches, h, r = _match(h, r, None)
-        if h and r:
-            syn_matches, h, r = _match(h, r, synonyms)
-    return sorted(exact + stem_matches + syn_matches, key=lambda pair: pair[0])
+    h_idx, r_idx = list(range(len(hyp))), list(range(len(ref)))
+    matches, h_idx, h_words, r_idx, r_words = _match(h_idx, list(hyp), r_idx, list(ref), None)
+    if h_words and r_words:
+        h_words = list(map(porter_stem, h_words))
+        r_words = list(map(porter_stem, r_words))
+        found, h_idx, h_words, r_idx, r_words = _match(h_idx, h_words, r_idx, r_words, None)
+        matches += found
+        if h_words and r_words:
+            matches += _match(h_idx, h_words, r_idx, r_words, synonyms)[0]
+    return sorted(matches)  # hypothesis indices are distinct, so this is the order by hypothesis index
 
 
 def chunk_count(matches: Sequence[tuple[int, int]]) -> int:
@@ -105,6 +109,7 @@ def meteor_stats(hyps: Sequence[Text], refs: Sequence[Text]) -> np.ndarray:
     """Sufficient statistics, an int64 array N × 4 (matches, chunks, hyp length, ref length)."""
     if len(hyps) != len(refs):
         raise ValueError(f"{len(hyps)} hypotheses but {len(refs)} references")
+    load_wordnet()  # fail early and always when WordNet is missing, whatever the inputs need
     rows = [item_stats(bleu_tokenize(h), bleu_tokenize(r)) for h, r in zip(hyps, refs, strict=True)]
     return np.asarray(rows, dtype=np.int64).reshape(len(rows), 4)
 

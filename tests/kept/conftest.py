@@ -27,8 +27,13 @@ def _keypoints(skeleton: Skeleton, skill: float, group: str, seed: int, frames: 
     return kp.astype(np.float32)
 
 
-def make_dataset(skeleton: Skeleton = BODY, unit: str = "pair", n_train: int = 8, n_test: int = 4,
-                 labels: tuple[str, ...] = ()) -> Dataset:
+def make_dataset(
+    skeleton: Skeleton = BODY,
+    unit: str = "pair",
+    n_train: int = 8,
+    n_test: int = 4,
+    labels: tuple[str, ...] = (),
+) -> Dataset:
     """Videos in two groups; the 'decisive' joint group of a video drives its score and its comment."""
     decisive = list(skeleton.groups)[0]
     videos: dict[str, Video] = {}
@@ -39,10 +44,18 @@ def make_dataset(skeleton: Skeleton = BODY, unit: str = "pair", n_train: int = 8
             skill = (i + 0.5) / n
             group = "A" if i % 2 == 0 else "B"
             comment = (GOOD if skill > 0.5 else BAD).get(decisive, "Fine.")
-            videos[vid] = Video(id=vid, task="adr", split=split, group=group, category="sport", performer=vid,
-                                score=1.0 + 9.0 * skill, comments=[comment] if split == "train" else [],
-                                labels={name: int(skill < 0.5) for name in labels},
-                                meta={"decisive_groups": [decisive]})
+            videos[vid] = Video(
+                id=vid,
+                task="adr",
+                split=split,
+                group=group,
+                category="sport",
+                performer=vid,
+                score=1.0 + 9.0 * skill,
+                comments=[comment] if split == "train" else [],
+                labels={name: int(skill < 0.5) for name in labels},
+                meta={"decisive_groups": [decisive]},
+            )
             arrays[vid] = _keypoints(skeleton, skill, decisive, seed=hash(vid) % 1000)
     pairs: dict[str, Pair] = {}
     splits: dict[str, list[str]] = {"train": [], "test": []}
@@ -53,19 +66,45 @@ def make_dataset(skeleton: Skeleton = BODY, unit: str = "pair", n_train: int = 8
                 continue
             better = "Player 1" if videos[a].score > videos[b].score else "Player 2"
             pid = f"{a}-{b}"
-            pairs[pid] = Pair(id=pid, task="adr", split=split, group=videos[a].group, category="sport",
-                              video_1=a, video_2=b, description=f"{better} moves the {decisive} more smoothly.")
+            pairs[pid] = Pair(
+                id=pid,
+                task="adr",
+                split=split,
+                group=videos[a].group,
+                category="sport",
+                video_1=a,
+                video_2=b,
+                description=f"{better} moves the {decisive} more smoothly.",
+            )
             splits[split].append(pid)
     if unit == "video":
         splits = {s: [v for v in videos if videos[v].split == s] for s in ("train", "test")}
         pairs = {}
-    return Dataset(task="adr-tiny" if unit == "pair" else "video-tiny", unit=unit, videos=videos, pairs=pairs,
-                   splits=splits, skeleton=skeleton, root=Path("."), score_range=(1.0, 10.0),
-                   label_names=labels, keypoint_loader=lambda v: arrays[v.id])
+    return Dataset(
+        task="adr-tiny" if unit == "pair" else "video-tiny",
+        unit=unit,
+        videos=videos,
+        pairs=pairs,
+        splits=splits,
+        skeleton=skeleton,
+        root=Path("."),
+        score_range=(1.0, 10.0),
+        label_names=labels,
+        keypoint_loader=lambda v: arrays[v.id],
+    )
 
 
-TINY_ARGS = {"d": "16", "heads": "2", "epochs": "2", "batch": "8", "keyframes": "8", "segments": "2",
-             "decoder_layers": "1", "max_text_tokens": "16", "comment_items": "2"}
+TINY_ARGS = {
+    "d": "16",
+    "heads": "2",
+    "epochs": "2",
+    "batch": "8",
+    "keyframes": "8",
+    "segments": "2",
+    "decoder_layers": "1",
+    "max_text_tokens": "16",
+    "comment_items": "2",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -20,14 +20,34 @@ HERE = Path(__file__).parent
 
 def test_ddp_two_processes_agree(tmp_path: Path) -> None:
     factory = tmp_path / "factory.py"
-    factory.write_text(f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom conftest import make_dataset\n\n"
-                       "def build():\n    return make_dataset()\n")
+    factory.write_text(
+        f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom conftest import make_dataset\n\n"
+        "def build():\n    return make_dataset()\n"
+    )
     out = tmp_path / "ddp"
     args = [f"-M{k}={v}" for k, v in {**TINY_ARGS, "epochs": "1", "threads": "1"}.items()]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-                           "-m", "kept.distributed", "--dataset", f"{factory}:build", "--out", str(out), *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "-m",
+            "kept.distributed",
+            "--dataset",
+            f"{factory}:build",
+            "--out",
+            str(out),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert ranks[0]["digest"] == ranks[1]["digest"]  # DDP kept the replicas identical
@@ -78,7 +98,9 @@ def test_explain_command(tiny_pairs, trained: Path, tmp_path: Path, monkeypatch)
     app.command("other")(lambda: None)
     pair = tiny_pairs.items("test")[0].id
     out = tmp_path / "f.png"
-    result = CliRunner().invoke(app, ["explain", "--task", "adr-tiny", "--pair", pair, "--checkpoint", str(trained),
-                                      "--out", str(out)])
+    result = CliRunner().invoke(
+        app,
+        ["explain", "--task", "adr-tiny", "--pair", pair, "--checkpoint", str(trained), "--out", str(out)],
+    )
     assert result.exit_code == 0, result.output
     assert out.is_file() and str(out) in result.output

@@ -51,8 +51,16 @@ def test_ikg_threshold() -> None:
 def test_keypoint_graph_shapes(gnn: bool) -> None:
     torch.manual_seed(0)
     p = len(BODY.joints)
-    graph = KeypointGraph(traj_dim=10, n_joints=p, d=16, heads=2, skeleton_adj=skeleton_adjacency(p, BODY.edges),
-                          tau=0.0, use_gnn=gnn, n_outputs=3)
+    graph = KeypointGraph(
+        traj_dim=10,
+        n_joints=p,
+        d=16,
+        heads=2,
+        skeleton_adj=skeleton_adjacency(p, BODY.edges),
+        tau=0.0,
+        use_gnn=gnn,
+        n_outputs=3,
+    )
     out = graph(torch.randn(4, 2, p, 10), torch.randn(4, 6, 16))
     assert out["H"].shape == (4, p, 16)
     assert out["out"].shape == (4, 3)

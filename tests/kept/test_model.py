@@ -61,18 +61,23 @@ def test_checkpoint_round_trip_and_evaluation_without_training(tiny_pairs, tmp_p
 
 
 def test_options_are_parsed_and_checked() -> None:
-    cfg = KeptConfig.from_args({"d": "32", "no-gnn": "true", "alpha1": "0.5", "selection": "mixture"})
-    assert cfg.d == 32 and cfg.no_gnn is True and cfg.alpha1 == 0.5 and cfg.selection == "mixture"
+    cfg = KeptConfig.from_args(
+        {"d": "32", "no-gnn": "true", "alpha1": "0.5", "selection": "straight_through"}
+    )
+    assert cfg.d == 32 and cfg.no_gnn is True and cfg.alpha1 == 0.5 and cfg.selection == "straight_through"
     for bad in ({"depth": "7"}, {"colour": "red"}, {"no_kl": "maybe"}, {"d": "30", "heads": "4"}):
         with pytest.raises(ConfigError):
             KeptConfig.from_args(bad)
 
 
-@pytest.mark.parametrize("flags", [
-    {"no_gnn": "1", "no_kl": "1"},
-    {"no_comment": "1", "no_residual": "1", "depth": "3"},
-    {"no_semantic": "1", "selection": "mixture", "depth": "5"},
-])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {"no_gnn": "1", "no_kl": "1"},
+        {"no_comment": "1", "no_residual": "1", "depth": "3"},
+        {"no_semantic": "1", "selection": "straight_through", "depth": "5"},
+    ],
+)
 def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
     model = KeptModel(**{**TINY_ARGS, "epochs": "1", **flags})
     model.fit(tiny_pairs, seed=0)
@@ -111,12 +116,15 @@ def test_broken_video_fails_its_items_only(tiny_pairs) -> None:
     items = tiny_pairs.items("test")
     bad = items[0].video_1
     loader = tiny_pairs.keypoint_loader
-    tiny_pairs.keypoint_loader = lambda v: (_ for _ in ()).throw(OSError("gone")) if v.id == bad else loader(v)
+    tiny_pairs.keypoint_loader = lambda v: (
+        (_ for _ in ()).throw(OSError("gone")) if v.id == bad else loader(v)
+    )
     tiny_pairs._keypoints.clear()
     preds = model.predict(tiny_pairs, items)
     failed = [p for p in preds if p.meta.get("error")]
-    assert failed and all(bad in (tiny_pairs.pairs[p.pair_id].video_1, tiny_pairs.pairs[p.pair_id].video_2)
-                          for p in failed)
+    assert failed and all(
+        bad in (tiny_pairs.pairs[p.pair_id].video_1, tiny_pairs.pairs[p.pair_id].video_2) for p in failed
+    )
     assert any(p.score_1 is not None for p in preds)
 
 
@@ -127,7 +135,9 @@ def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
 
     torch.manual_seed(0)
     tokenizer = TextEncoder("minilm").tokenizer
-    lm = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_embd=16, n_layer=1, n_head=2, n_positions=256))
+    lm = GPT2LMHeadModel(
+        GPT2Config(vocab_size=len(tokenizer), n_embd=16, n_layer=1, n_head=2, n_positions=256)
+    )
     lm.save_pretrained(tmp_path / "gpt2-tiny")
     tokenizer.save_pretrained(tmp_path / "gpt2-tiny")
     model = KeptModel(**{**TINY_ARGS, "epochs": "1", "decoder": str(tmp_path / "gpt2-tiny")})

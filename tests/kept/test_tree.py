@@ -21,13 +21,13 @@ def test_path_count_is_j_to_the_k_minus_1(groups: int, depth: int) -> None:
 
 
 def _naive_scores(net: PathScorer, nodes: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
-    """Q(l) computed path by path the slow way: concatenate, F_M, MHCA with residual, keyframe mean, F_R."""
+    """Q(l) computed path by path the slow way: concatenate, F_M, keyframe mean, MHCA with residual, F_R."""
     out = []
     for path in net.paths.tolist():
         f_m = torch.cat([nodes[:, :, g] for g in path], dim=-1)  # B×N×(K-1)h
-        f_m2 = net.second(F.gelu(net.first(f_m)))
-        attn = net.attn(f_m2, video, video, need_weights=False)[0]
-        out.append(torch.sigmoid(net.readout((f_m2 + attn).mean(dim=1))).squeeze(-1))
+        query = net.second(F.gelu(net.first(f_m))).mean(dim=1, keepdim=True)
+        attn = net.attn(query, video, video, need_weights=False)[0]
+        out.append(torch.sigmoid(net.readout(query + attn)).squeeze(-1).squeeze(-1))
     return torch.stack(out, dim=1)
 
 
@@ -62,6 +62,7 @@ def test_selection_is_argmax_forward_and_reaches_the_score_net() -> None:
     (st * torch.tensor([[1.0, 2.0, 3.0]])).sum().backward()
     assert q.grad is not None and q.grad.abs().sum() > 0
     torch.testing.assert_close(selection_weights(p, "mixture", training=True), p)
+    torch.testing.assert_close(selection_weights(p, "mixture", training=False), p)
 
 
 def test_kl_loss_on_known_distributions() -> None:

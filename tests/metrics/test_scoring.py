@@ -182,3 +182,20 @@ def test_paired_test(adr_dataset) -> None:
     rng = np.random.default_rng(0)
     noisy = [p.model_copy(update={"score_1": (p.score_1 or 0) + rng.normal(0, 3)}) for p in good]
     assert paired_test(adr_dataset, good, noisy, "relative_l2", n_bootstrap=100)["n_items"] == 7
+
+
+def test_paired_test_on_video_tasks(jigsaws_dataset, fitness_dataset) -> None:
+    exact = [VideoPrediction(video_id=v.id, score=v.score) for v in jigsaws_dataset.videos.values()]
+    flat = [
+        VideoPrediction(video_id=v.id, score=15.0 + i % 2)
+        for i, v in enumerate(jigsaws_dataset.videos.values())
+    ]
+    res = paired_test(jigsaws_dataset, exact, flat, "relative_l2", n_bootstrap=200, seed=1)
+    assert res["value_a"] == 0.0 and res["delta"] < 0 and res["resample"] == "item" and res["n_items"] == 7
+    truth = [VideoPrediction(video_id=v.id, labels=dict(v.labels)) for v in fitness_dataset.videos.values()]
+    none = [
+        VideoPrediction(video_id=v.id, labels={k: 0 for k in v.labels})
+        for v in fitness_dataset.videos.values()
+    ]
+    res = paired_test(fitness_dataset, truth, none, "f1_OHP_knee", n_bootstrap=100)
+    assert res["value_a"] == 1.0 and res["value_b"] == 0.0 and res["n_items"] == 3
