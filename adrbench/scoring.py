@@ -10,7 +10,7 @@ videos (a pair's weight is the product of its two videos' draw counts).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -193,6 +193,15 @@ def _place(result: dict, grouping: str | None, name: str | None, n_items: int, m
         slot["metrics"].update(metrics)
 
 
+NOT_APPLICABLE = "not applicable"
+
+
+def _describes(predictions: Iterable[PairPrediction]) -> bool:
+    """False for a score-only model: every prediction says its text is not applicable (text metrics: n/a)."""
+    preds = list(predictions)
+    return not preds or not all(p.description is None and p.meta.get("text") == NOT_APPLICABLE for p in preds)
+
+
 def _pair_scores(
     dataset: Dataset, split: str, by_id: dict, n_bootstrap: int, seed: int, result: dict
 ) -> None:
@@ -205,6 +214,9 @@ def _pair_scores(
     refs: list[str] = []
     failed: set[str] = set()
     n_sides = 0
+    describes = _describes(by_id.values())
+    if not describes:
+        result["failures"]["text"] = NOT_APPLICABLE
     for pair in pairs:
         p = by_id.get(pair.id)
         if p is None:
@@ -224,7 +236,7 @@ def _pair_scores(
             sides.add(pair.id, (vid,))
             truth.append(gt)
             pred.append(float(value))
-        if pair.description is None:
+        if pair.description is None or not describes:
             continue
         if p is None or p.description is None:
             failures["description"] += 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,57 @@ def stratified_pick(indices: np.ndarray, z: np.ndarray, k: int) -> np.ndarray:
     return ranked[np.round(np.linspace(0, len(ranked) - 1, k)).astype(int)]
 
 
+@dataclass
+class TrainSet:
+    """Standardised inputs and masked targets of the training videos, as tensors."""
+
+    x: torch.Tensor
+    z: torch.Tensor
+    z_mask: torch.Tensor
+    y: torch.Tensor
+    y_mask: torch.Tensor
+    pos_weight: torch.Tensor
+    graph_y: torch.Tensor  # the targets the graph regulariser compares: score and error labels
+
+    @classmethod
+    def build(cls, x: torch.Tensor, targets: Targets, videos: Sequence[Video]) -> TrainSet:
+        z, z_mask = (torch.as_tensor(a) for a in targets.scores(videos))
+        y, y_mask = (torch.as_tensor(a) for a in targets.labels(videos))
+        graph_y = torch.cat([(z * z_mask)[:, None], y * y_mask], dim=1)
+        return cls(x, z, z_mask, y, y_mask, positive_weight(y.numpy(), y_mask.numpy()), graph_y)
+
+    def task_loss(self, net: MagrNet, f: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+        """Masked MSE on standardised scores (DAE sample) + masked, positive-weighted BCE on error labels."""
+        z, zm, y, ym = self.z[idx], self.z_mask[idx], self.y[idx], self.y_mask[idx]
+        loss = f.new_zeros(())
+        if zm.sum() > 0:
+            loss = loss + ((net.regressor(f, sample=True) - z) ** 2 * zm).sum() / zm.sum()
+        if ym.sum() > 0:
+            logits = net.labels(f)[:, : y.shape[1]]
+            bce = nn.functional.binary_cross_entropy_with_logits(
+                logits, y, reduction="none", pos_weight=self.pos_weight
+            )
+            loss = loss + (bce * ym).sum() / ym.sum()
+        return loss
+
+
+@dataclass
+class FeatureBuffer:
+    """MAGR's memory: adapter features (not videos) of score-stratified samples of past sessions."""
+
+    idx: np.ndarray
+    features: torch.Tensor
+
+    @torch.no_grad()
+    def add_session(self, net: MagrNet, train: TrainSet, session: np.ndarray, k: int) -> None:
+        """Carry old features onto the new manifold with the projector, then add k samples of this session."""
+        if len(self.idx):
+            self.features = net.projector(self.features)
+        pick = stratified_pick(session, train.z.numpy(), k)
+        self.features = torch.cat([self.features, net.adapter(train.x[torch.as_tensor(pick)])])
+        self.idx = np.concatenate([self.idx, pick])
+
+
 class MagrModel(Model):
     """MAGR-lite regressor on cached per-video features (see the module docstring for what differs)."""
 
@@ -198,24 +250,18 @@ class MagrModel(Model):
         videos = data.videos_of("train")
         self._targets = Targets.fit(data, videos)
         self._mu = self._sd = np.zeros(0)
-        raw = self._inputs(data, videos).numpy().astype(np.float64)
-        self._mu, self._sd = standardiser(raw)
-        x = self._inputs(data, videos)
-        z, z_mask = (torch.as_tensor(a) for a in self._targets.scores(videos))
-        y, y_mask = (torch.as_tensor(a) for a in self._targets.labels(videos))
-        pos_weight = positive_weight(y.numpy(), y_mask.numpy())
-        graph_y = torch.cat([(z * z_mask)[:, None], y * y_mask], dim=1)
+        self._mu, self._sd = standardiser(self._inputs(data, videos).numpy().astype(np.float64))
+        train = TrainSet.build(self._inputs(data, videos), self._targets, videos)
         o = self.options
-        net = MagrNet(x.shape[1], o["hidden"], len(self._targets.label_names))
+        net = MagrNet(train.x.shape[1], o["hidden"], len(self._targets.label_names))
         self._net, self._outputs = net, {}
         n_sessions = o["sessions"]
         if n_sessions > 1 and not self._targets.has_scores:
             raise ConfigError(
                 "magr: the continual protocol (sessions ≥ 2) needs scores to cut score-range sessions"
             )
-        sessions = score_sessions(z.numpy(), n_sessions) if n_sessions > 1 else [np.arange(len(videos))]
-        buf_idx = np.zeros(0, dtype=int)
-        buf_feat = torch.zeros(0, o["hidden"])
+        sessions = score_sessions(train.z.numpy(), n_sessions) if n_sessions > 1 else [np.arange(len(videos))]
+        buffer = FeatureBuffer(np.zeros(0, dtype=int), torch.zeros(0, o["hidden"]))
         old: MagrNet | None = None
         n_epochs = epochs_for(o["epochs"], len(videos), o["max_samples"])
         for t, idx in enumerate(sessions):
@@ -228,51 +274,36 @@ class MagrModel(Model):
             for _ in range(n_epochs):
                 perm = idx[rng.permutation(len(idx))]
                 for start in range(0, len(perm), o["batch"]):
-                    b = torch.as_tensor(perm[start : start + o["batch"]])
-                    f = net.adapter(x[b])
-                    loss = self._task_loss(net, f, z[b], z_mask[b], y[b], y_mask[b], pos_weight)
-                    if old is None or len(buf_idx) == 0:
-                        if len(b) > 2:
-                            loss = loss + o["beta"] * graph_regulariser(f, graph_y[b])
-                    else:
-                        r = torch.as_tensor(rng.choice(len(buf_idx), size=min(o["replay_batch"], len(buf_idx)),
-                                                       replace=False))  # fmt: skip
-                        fb = net.projector(buf_feat[r])
-                        bi = torch.as_tensor(buf_idx[r.numpy()])
-                        loss = loss + self._task_loss(
-                            net, fb, z[bi], z_mask[bi], y[bi], y_mask[bi], pos_weight
-                        )
-                        with torch.no_grad():
-                            f_old = old.adapter(x[b])
-                        loss = loss + o["alpha"] * nn.functional.mse_loss(net.projector(f_old), f)
-                        loss = loss + o["beta"] * graph_regulariser(
-                            torch.cat([fb, f]), torch.cat([graph_y[bi], graph_y[b]]), block=len(fb)
-                        )
+                    batch = torch.as_tensor(perm[start : start + o["batch"]])
+                    loss = self._loss(net, old, train, buffer, batch, rng)
                     opt.zero_grad()
                     loss.backward()
                     opt.step()
             if n_sessions > 1:
-                with torch.no_grad():
-                    buf_feat = net.projector(buf_feat) if len(buf_idx) else buf_feat
-                    pick = stratified_pick(idx, z.numpy(), max(o["buffer"] // n_sessions, 1))
-                    buf_feat = torch.cat([buf_feat, net.adapter(x[torch.as_tensor(pick)])])
-                    buf_idx = np.concatenate([buf_idx, pick])
+                buffer.add_session(net, train, idx, max(o["buffer"] // n_sessions, 1))
                 old = copy.deepcopy(net).eval()
         net.eval()
 
-    @staticmethod
-    def _task_loss(net: MagrNet, f: torch.Tensor, z: torch.Tensor, z_mask: torch.Tensor, y: torch.Tensor,
-                   y_mask: torch.Tensor, pos_weight: torch.Tensor) -> torch.Tensor:  # fmt: skip
-        """Masked MSE on standardised scores (DAE sample) + masked BCE on error labels."""
-        loss = f.new_zeros(())
-        if z_mask.sum() > 0:
-            loss = loss + ((net.regressor(f, sample=True) - z) ** 2 * z_mask).sum() / z_mask.sum()
-        if y_mask.sum() > 0:
-            bce = nn.functional.binary_cross_entropy_with_logits(
-                net.labels(f)[:, : y.shape[1]], y, reduction="none", pos_weight=pos_weight
-            )
-            loss = loss + (bce * y_mask).sum() / y_mask.sum()
-        return loss
+    def _loss(self, net: MagrNet, old: MagrNet | None, train: TrainSet, buffer: FeatureBuffer,
+              batch: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:  # fmt: skip
+        """Base session: task loss + β·GR. Later sessions: task loss on the batch and on projected replay
+        features, α·projector alignment of old to new features, and β·GR over the buffer/current blocks."""
+        o = self.options
+        f = net.adapter(train.x[batch])
+        loss = train.task_loss(net, f, batch)
+        if old is None or not len(buffer.idx):
+            return loss + o["beta"] * graph_regulariser(f, train.graph_y[batch]) if len(batch) > 2 else loss
+        r = torch.as_tensor(
+            rng.choice(len(buffer.idx), size=min(o["replay_batch"], len(buffer.idx)), replace=False)
+        )
+        fb = net.projector(buffer.features[r])
+        bi = torch.as_tensor(buffer.idx[r.numpy()])
+        loss = loss + train.task_loss(net, fb, bi)
+        with torch.no_grad():
+            f_old = old.adapter(train.x[batch])
+        loss = loss + o["alpha"] * nn.functional.mse_loss(net.projector(f_old), f)
+        both = torch.cat([train.graph_y[bi], train.graph_y[batch]])
+        return loss + o["beta"] * graph_regulariser(torch.cat([fb, f]), both, block=len(fb))
 
     def _video_output(self, data: Dataset, video: Video) -> VideoOutput:
         if video.id not in self._outputs:

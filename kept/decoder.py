@@ -107,7 +107,8 @@ class DescriptionDecoder(nn.Module):
         embed = self.lm.get_input_embeddings()
         pre = self.prefix(h1, h2)
         inputs = torch.cat([pre, embed(targets)], dim=1)
-        logits = self.lm(inputs_embeds=inputs).logits
+        mask = torch.ones(inputs.shape[:2], dtype=torch.long, device=inputs.device)
+        logits = self.lm(inputs_embeds=inputs, attention_mask=mask).logits
         return logits[:, pre.shape[1] - 1 :]
 
     def likelihood_loss(

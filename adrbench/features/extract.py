@@ -73,13 +73,14 @@ class FeatureExtractor:
             settings["encoder"] = self._visual_encoder().fingerprint
         return settings
 
-    def _content(self, data: Dataset, video: Video) -> tuple[str, np.ndarray | None]:
-        """A video's content hash for this source, and its keypoints when the source reads them anyway."""
+    def _content(self, data: Dataset, video: Video) -> tuple[str | None, np.ndarray | None]:
+        """A video's content hash for this source (None without a cache: nothing to look up), and its keypoints
+        when the source reads them anyway."""
         if self.spec.source == "pose":
             kp = load_keypoints(data, video, self.spec.keypoints)
-            return array_hash(kp), kp
+            return (array_hash(kp) if self.cache is not None else None), kp
         if self.spec.source == "visual":
-            return file_hash(video_file(data, video)), None
+            return (file_hash(video_file(data, video)) if self.cache is not None else None), None
         return content_hash(data, video), None
 
     def features(self, data: Dataset, video: Video) -> np.ndarray:
@@ -91,7 +92,7 @@ class FeatureExtractor:
                 data.root, "imported features live in the feature cache; none was given", field="cache"
             )
         content, keypoints = self._content(data, video)
-        key = cache_key(content, self._settings()) if self.cache is not None else None
+        key = cache_key(content, self._settings()) if self.cache is not None and content is not None else None
         found = self.cache.get(key) if self.cache is not None and key is not None else None
         if found is None:
             if self.spec.source == "imported":

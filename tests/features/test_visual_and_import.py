@@ -144,3 +144,30 @@ def test_cli_import(keypoint_data, tmp_path, monkeypatch) -> None:
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 0, result.output
     assert "imported 1 feature arrays as 'i3d'" in result.output
+
+
+def test_siglip_and_xclip_shapes() -> None:
+    from transformers import (
+        SiglipConfig,
+        SiglipImageProcessor,
+        SiglipModel,
+        VideoMAEImageProcessor,
+        XCLIPConfig,
+        XCLIPModel,
+    )
+
+    torch.manual_seed(0)
+    layer = dict(hidden_size=32, intermediate_size=37, num_hidden_layers=1, num_attention_heads=4)
+    text = {**layer, "vocab_size": 99}
+    siglip = SiglipModel(
+        SiglipConfig(vision_config={**layer, "image_size": 32, "patch_size": 8}, text_config=text)
+    )
+    frames = np.random.default_rng(1).integers(0, 255, size=(5, 40, 40, 3), dtype=np.uint8)
+    out = VisualEncoder(siglip, SiglipImageProcessor(size={"height": 32, "width": 32}), "t").encode(frames)
+    assert out.shape == (5, 32)  # one embedding per keyframe
+    vision = {**layer, "image_size": 32, "patch_size": 8, "num_frames": 4, "mit_hidden_size": 32,
+              "mit_intermediate_size": 37, "mit_num_hidden_layers": 1, "mit_num_attention_heads": 4}  # fmt: skip
+    xclip = XCLIPModel(XCLIPConfig(vision_config=vision, text_config=text, projection_dim=32, prompt_layers=1,
+                                   prompt_attention_heads=4, prompt_num_attention_heads=4))  # fmt: skip
+    proc = VideoMAEImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
+    assert VisualEncoder(xclip, proc, "t").encode(frames).shape == (1, 32)  # one embedding per video

@@ -1,0 +1,39 @@
+"""A score-only model's text metrics are shown as not applicable, not as failed zeros."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from adrbench.data.skeletons import BODY
+from adrbench.dataset import Dataset
+from adrbench.records import Pair, PairPrediction, Video
+from adrbench.scoring import score_predictions
+
+
+def _data() -> Dataset:
+    videos = {f"v{i}": Video(id=f"v{i}", task="adr", split="test", group="g", category="Soccer", performer=f"p{i}",
+                             score=float(i + 1)) for i in range(4)}
+    pairs = {f"v{i}__v{j}": Pair(id=f"v{i}__v{j}", task="adr", split="test", group="g", category="Soccer",
+                                 video_1=f"v{i}", video_2=f"v{j}", description=f"Player 2 is better at knee {i}{j}.")
+             for i in range(4) for j in range(i + 1, 4)}
+    return Dataset(task="adr-synth", unit="pair", videos=videos, pairs=pairs, splits={"test": list(pairs)},
+                   skeleton=BODY, root=Path("."), score_range=(1, 10),
+                   keypoint_loader=lambda v: np.zeros((2, 17, 3), np.float32))
+
+
+def test_score_only_model_has_no_text_failures() -> None:
+    data = _data()
+    preds = [PairPrediction(pair_id=p.id, score_1=data.videos[p.video_1].score, score_2=data.videos[p.video_2].score,
+                            meta={"text": "not applicable"}) for p in data.items("test")]
+    result = score_predictions(data, preds, n_bootstrap=0)
+    assert result["n_failed"] == 0 and result["failures"]["text"] == "not applicable"
+    assert result["metrics"]["bleu"]["value"] is None and result["metrics"]["spearman"]["value"] == 1.0
+
+
+def test_missing_descriptions_of_a_describing_model_are_failures() -> None:
+    data = _data()
+    preds = [PairPrediction(pair_id=p.id, score_1=1.0, score_2=2.0) for p in data.items("test")]
+    result = score_predictions(data, preds, n_bootstrap=0)
+    assert result["failures"]["by_field"]["description"] == 6 and result["metrics"]["bleu"]["value"] == 0.0
