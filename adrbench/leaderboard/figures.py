@@ -39,7 +39,10 @@ def _save(fig: Figure, path: Path, **kwargs: object) -> None:
 def sport_bars(entries: list[Entry], task: str, metric: str, out_dir: Path) -> list[Path]:
     """Draw `metric` per sport for every entry of `task`; returns the written PNG and SVG paths (none if no data)."""
     scale = 100.0 if metric.startswith("relative_l2") else 1.0
-    chosen = sorted((e for e in entries if e.task == task), key=lambda e: e.label)
+    by_label: dict[str, Entry] = {}
+    for entry in sorted((e for e in entries if e.task == task), key=lambda e: (e.label, str(e.path))):
+        by_label.setdefault(entry.label, entry)  # the same run given twice (stored and --runs) is drawn once
+    chosen = list(by_label.values())
     series: list[tuple[str, list[float], list[tuple[float, float]], list[str]]] = []
     for entry in chosen:
         values, errors, counts = [], [], []

@@ -12,12 +12,15 @@ MIN_N = 5
 SMALL_MARK = "†"
 MISSING = "–"
 UNDEFINED = "n/a"
+FAILED_MARK = "‡"
 _TWO_DIGITS = ("spearman", "relative_l2", "relative_l2_unsquared")
 
 
-def format_metric(metric: str, found: dict[str, Any] | None, min_n: int = MIN_N) -> Cell:
-    """'0.80 [0.71, 0.86] (n=30)'; R-ℓ2 ×100 as the paper prints it; '†' when n < min_n; '–' when absent;
-    'n/a (n=…)' when computed but undefined (null value)."""
+def format_metric(
+    metric: str, found: dict[str, Any] | None, min_n: int = MIN_N, failed: bool = False
+) -> Cell:
+    """'0.80 [0.71, 0.86] (n=30)'; R-ℓ2 ×100 as the paper prints it; '†' when n < min_n; '‡' when the entry has
+    failed predictions for the metric's field; '–' when absent; 'n/a (n=…)' when computed but undefined."""
     if found is None:
         return Cell(MISSING)
     n = found.get("n")
@@ -30,12 +33,27 @@ def format_metric(metric: str, found: dict[str, Any] | None, min_n: int = MIN_N)
     text = f"{value:.{digits}f}"
     if isinstance(n, int) and n < min_n:
         text += SMALL_MARK
+    if failed:
+        text += FAILED_MARK
     ci = found.get("ci95")
     if isinstance(ci, (list, tuple)) and len(ci) == 2 and all(finite(x) for x in ci):
         text += f" [{ci[0] * scale:.{digits}f}, {ci[1] * scale:.{digits}f}]"
     if isinstance(n, int):
         text += f" (n={n})"
     return Cell(text, value)
+
+
+def failed_fields(entry: Entry) -> set[str]:
+    """The prediction fields ('score', 'description', 'labels') with at least one failure in the entry."""
+    by_field = (entry.metrics.get("failures") or {}).get("by_field") or {}
+    return {k for k, v in by_field.items() if isinstance(v, int) and v > 0}
+
+
+def metric_field(metric: str) -> str:
+    """The prediction field a metric is computed from."""
+    if metric.startswith(("spearman", "relative_l2")):
+        return "score"
+    return "labels" if metric.startswith("f1_") else "description"
 
 
 def _category_title(category: str) -> str:
@@ -59,7 +77,8 @@ def measured_rows(layout: TableLayout, entries: list[Entry], variant: str, min_n
                 entry = per_task.get(tasks[col.task])
                 category = col.category or row_cat or "all"
                 found = metric_at(entry.metrics, category, col.metric) if entry else None
-                cells.append(format_metric(col.metric, found, min_n))
+                failed = entry is not None and metric_field(col.metric) in failed_fields(entry)
+                cells.append(format_metric(col.metric, found, min_n, failed))
             if all(c.text == MISSING for c in cells):
                 continue
             shown = label if row_cat is None else f"{label} ({_category_title(row_cat)})"
@@ -73,6 +92,11 @@ def footnotes(rows: list[Row], min_n: int = MIN_N) -> list[str]:
         "pair; items for the rest); R-ℓ2 shown ×100; n/a: undefined (e.g. ρ of a constant prediction); "
         "–: not measured."
     ]
+    if any(FAILED_MARK in c.text for r in rows for c in r.cells):
+        notes.append(
+            f"{FAILED_MARK} the model failed on some items for this field (counts in metrics.json 'failures'): "
+            "failed descriptions are scored as empty text; score metrics use the answered items only."
+        )
     if any(SMALL_MARK in c.text for r in rows for c in r.cells):
         notes.append(f"{SMALL_MARK} n < {min_n}: too few items for the number to mean anything.")
     return notes

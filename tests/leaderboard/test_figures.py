@@ -43,3 +43,13 @@ def test_predicted_vs_true(tmp_path: Path) -> None:
     svg = paths[1].read_text(encoding="utf-8")
     assert "good (n=12)" in svg and "half (n=6)" in svg and "silent" not in svg
     assert predicted_vs_true(data, {"none": []}, tmp_path / "empty") == []
+
+
+def test_a_label_given_twice_is_drawn_once(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    make_run(runs / "a", "magr", "adr-synth", adr_metrics(0.5, 0.09))
+    make_run(runs / "b", "magr", "adr-synth", adr_metrics(0.5, 0.09))
+    svg = sport_bars(find_entries([runs]), "adr-synth", "spearman", tmp_path / "f")[1].read_text(
+        encoding="utf-8"
+    )
+    assert svg.count("magr (seed 0)") == 1

@@ -158,3 +158,13 @@ def test_subactivity_table_marks_the_one_pair_juggling(tmp_path: Path, lb_dir: P
     cells = [c.text for c in grid.rows[0].cells]
     assert cells[0] == "0.40 (n=80)" and cells[9] == "25.00† (n=2)"
     assert cells[13] == "10.00† [5.00, 20.00] (n=2)"  # Climbing: the Rock Climbing sport (n=2 in the helper)
+
+
+def test_failed_fields_are_marked(tmp_path: Path, lb_dir: Path) -> None:
+    metrics = adr_metrics(0.5, 0.1)
+    metrics["failures"] = {"policy": "counted", "by_field": {"description": 23, "score": 0}}
+    make_run(tmp_path / "r", "magr", "adr-synth", metrics)
+    grids = build_grids("measured", lb_dir, [tmp_path / "r"])
+    assert [c.text for c in grids["table4-measured-synth"].rows[0].cells][0] == "0.250‡ (n=23)"
+    assert "‡" not in grids["table2-measured-synth"].rows[0].cells[0].text
+    assert any(note.startswith("‡") for note in grids["table4-measured-synth"].footnotes)
