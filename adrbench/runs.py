@@ -40,8 +40,12 @@ class RunConfig(BaseModel):
     )
 
     def config_hash(self) -> str:
-        """A short hash of the settings that decide the results (the data location is not one of them)."""
+        """A short hash of the settings that decide the results (not the data location, not runtime options)."""
+        from adrbench.models import get_model_class
+
         spec = self.model_dump(exclude={"data_root"})
+        runtime = get_model_class(self.model).runtime_args
+        spec["model_args"] = {k: v for k, v in self.model_args.items() if k not in runtime}
         return hashlib.sha256(dumps(spec).encode()).hexdigest()[:12]
 
     def default_dir(self, base: Path = Path("runs")) -> Path:

@@ -25,7 +25,7 @@ class KeptConfig:
     depth: int = 4  # tree depth K: a path is K-1 joint-group choices, J^(K-1) paths
     keyframes: int = 16  # N keyframes per video
     segments: int = 4  # score segments (ŝ is averaged over them, §3.4)
-    epochs: int = 3
+    epochs: int = 6
     batch: int = 64  # pairs (or videos) per step
     lr: float = 2e-3
     weight_decay: float = 0.05

@@ -161,7 +161,9 @@ def _mount() -> None:
     app.command(name="tables")(tables.tables)
     app.command(name="submit")(submit.submit)
     app.command(name="explain")(explain.explain)
-    app.command(name="serve-vllm")(serve.serve_vllm)
+    serve_app = typer.Typer(no_args_is_help=True, help="Start a model server for the LVLM baselines.")
+    serve_app.command(name="vllm")(serve.serve_vllm)
+    app.add_typer(serve_app, name="serve")
 
 
 _mount()

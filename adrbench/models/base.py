@@ -24,6 +24,9 @@ class Model(ABC):
     units: ClassVar[frozenset[Unit]] = frozenset({"pair", "video"})
     tasks: ClassVar[frozenset[str] | None] = None  # task families it supports (None: all of its units)
     trainable: ClassVar[bool] = False
+    #: --model-arg keys that cannot change a prediction (concurrency, cache, timeouts...): left out of the run's
+    #: hash, so changing them and starting again resumes the same run folder.
+    runtime_args: ClassVar[frozenset[str]] = frozenset()
     batch_size: int = 64
 
     def fit(self, data: Dataset, seed: int) -> None:  # noqa: B027 - zero-shot models need no training

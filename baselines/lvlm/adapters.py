@@ -27,7 +27,7 @@ from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Unit, Video, VideoPrediction
 from baselines.lvlm.frames import FrameSource
 from baselines.lvlm.inputs import ADR_RANGE, GRS_RANGE, item_parts, labels_for
-from baselines.lvlm.settings import LVLMSettings
+from baselines.lvlm.settings import RUNTIME, LVLMSettings
 
 
 class OpenAICompatibleModel(Model):
@@ -40,6 +40,7 @@ class OpenAICompatibleModel(Model):
     defaults: ClassVar[dict[str, str]] = {}
     key_envs: ClassVar[tuple[str, ...]] = ()
     key_required: ClassVar[bool] = False
+    runtime_args: ClassVar[frozenset[str]] = frozenset(RUNTIME)
 
     def __init__(self, **model_args: Any) -> None:
         self.settings = LVLMSettings.from_args({**self.defaults, **model_args})

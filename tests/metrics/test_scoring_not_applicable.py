@@ -13,20 +13,56 @@ from adrbench.scoring import score_predictions
 
 
 def _data() -> Dataset:
-    videos = {f"v{i}": Video(id=f"v{i}", task="adr", split="test", group="g", category="Soccer", performer=f"p{i}",
-                             score=float(i + 1)) for i in range(4)}
-    pairs = {f"v{i}__v{j}": Pair(id=f"v{i}__v{j}", task="adr", split="test", group="g", category="Soccer",
-                                 video_1=f"v{i}", video_2=f"v{j}", description=f"Player 2 is better at knee {i}{j}.")
-             for i in range(4) for j in range(i + 1, 4)}
-    return Dataset(task="adr-synth", unit="pair", videos=videos, pairs=pairs, splits={"test": list(pairs)},
-                   skeleton=BODY, root=Path("."), score_range=(1, 10),
-                   keypoint_loader=lambda v: np.zeros((2, 17, 3), np.float32))
+    videos = {
+        f"v{i}": Video(
+            id=f"v{i}",
+            task="adr",
+            split="test",
+            group="g",
+            category="Soccer",
+            performer=f"p{i}",
+            score=float(i + 1),
+        )
+        for i in range(4)
+    }
+    pairs = {
+        f"v{i}__v{j}": Pair(
+            id=f"v{i}__v{j}",
+            task="adr",
+            split="test",
+            group="g",
+            category="Soccer",
+            video_1=f"v{i}",
+            video_2=f"v{j}",
+            description=f"Player 2 is better at knee {i}{j}.",
+        )
+        for i in range(4)
+        for j in range(i + 1, 4)
+    }
+    return Dataset(
+        task="adr-synth",
+        unit="pair",
+        videos=videos,
+        pairs=pairs,
+        splits={"test": list(pairs)},
+        skeleton=BODY,
+        root=Path("."),
+        score_range=(1, 10),
+        keypoint_loader=lambda v: np.zeros((2, 17, 3), np.float32),
+    )
 
 
 def test_score_only_model_has_no_text_failures() -> None:
     data = _data()
-    preds = [PairPrediction(pair_id=p.id, score_1=data.videos[p.video_1].score, score_2=data.videos[p.video_2].score,
-                            meta={"text": "not applicable"}) for p in data.items("test")]
+    preds = [
+        PairPrediction(
+            pair_id=p.id,
+            score_1=data.videos[p.video_1].score,
+            score_2=data.videos[p.video_2].score,
+            meta={"text": "not applicable"},
+        )
+        for p in data.items("test")
+    ]
     result = score_predictions(data, preds, n_bootstrap=0)
     assert result["n_failed"] == 0 and result["failures"]["text"] == "not applicable"
     assert result["metrics"]["bleu"]["value"] is None and result["metrics"]["spearman"]["value"] == 1.0

@@ -17,8 +17,18 @@ def _lines(path: Path) -> list[dict]:
 
 
 def test_run_writes_config_predictions_and_metrics(tmp_path: Path, plugin_path) -> None:
-    proc = cli("run", "--model", "slow-mean", "--limit", "40", "--out", str(tmp_path / "r"), "--n-bootstrap", "50",
-               check=True)
+    proc = cli(
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "40",
+        "--out",
+        str(tmp_path / "r"),
+        "--n-bootstrap",
+        "50",
+        check=True,
+    )
     assert "spearman" in proc.stdout
     config = json.loads((tmp_path / "r/config.json").read_text())
     assert config["status"] == "complete" and config["task"] == "adr-synth" and config["seed"] == 0
@@ -31,17 +41,45 @@ def test_run_writes_config_predictions_and_metrics(tmp_path: Path, plugin_path) 
 
 def test_same_seed_gives_byte_identical_metrics(tmp_path: Path, plugin_path) -> None:
     for name in ("a", "b"):
-        cli("run", "--model", "slow-mean", "--limit", "60", "--out", str(tmp_path / name), "--n-bootstrap", "50",
-            "--model-arg", "bias=0.5", check=True)
+        cli(
+            "run",
+            "--model",
+            "slow-mean",
+            "--limit",
+            "60",
+            "--out",
+            str(tmp_path / name),
+            "--n-bootstrap",
+            "50",
+            "--model-arg",
+            "bias=0.5",
+            check=True,
+        )
     assert (tmp_path / "a/metrics.json").read_bytes() == (tmp_path / "b/metrics.json").read_bytes()
 
 
 def test_killed_run_resumes_without_losing_or_repeating(tmp_path: Path, plugin_path) -> None:
     out = tmp_path / "killed"
-    args = ["run", "--model", "slow-mean", "--limit", "120", "--out", str(out), "--n-bootstrap", "50",
-            "--model-arg", "delay=0.05", "--model-arg", "batch_size=4"]
-    proc = subprocess.Popen([sys.executable, "-c", "from adrbench.cli.main import main; main()", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = [
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "120",
+        "--out",
+        str(out),
+        "--n-bootstrap",
+        "50",
+        "--model-arg",
+        "delay=0.05",
+        "--model-arg",
+        "batch_size=4",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from adrbench.cli.main import main; main()", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     preds = out / "predictions.jsonl"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and (not preds.exists() or len(preds.read_bytes().splitlines()) < 20):
@@ -54,13 +92,37 @@ def test_killed_run_resumes_without_losing_or_repeating(tmp_path: Path, plugin_p
     assert f"{before} resumed" in resumed.stdout or f"{before - 1} resumed" in resumed.stdout
     ids = [p["pair_id"] for p in _lines(preds)]
     assert len(ids) == 120 and len(set(ids)) == 120
-    cli("run", "--model", "slow-mean", "--limit", "120", "--out", str(tmp_path / "clean"), "--n-bootstrap", "50",
-        "--model-arg", "delay=0.05", "--model-arg", "batch_size=4", check=True)
+    cli(
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "120",
+        "--out",
+        str(tmp_path / "clean"),
+        "--n-bootstrap",
+        "50",
+        "--model-arg",
+        "delay=0.05",
+        "--model-arg",
+        "batch_size=4",
+        check=True,
+    )
     assert (out / "metrics.json").read_bytes() == (tmp_path / "clean/metrics.json").read_bytes()
 
 
 def test_a_finished_run_started_again_predicts_nothing(tmp_path: Path, plugin_path) -> None:
-    args = ("run", "--model", "slow-mean", "--limit", "10", "--out", str(tmp_path / "r"), "--n-bootstrap", "0")
+    args = (
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "10",
+        "--out",
+        str(tmp_path / "r"),
+        "--n-bootstrap",
+        "0",
+    )
     cli(*args, check=True)
     again = cli(*args, check=True)
     assert "0 predicted, 10 resumed" in again.stdout
@@ -68,7 +130,11 @@ def test_a_finished_run_started_again_predicts_nothing(tmp_path: Path, plugin_pa
 
 def test_bad_arguments_give_clear_errors_and_exit_codes(tmp_path: Path, plugin_path) -> None:
     unknown = cli("run", "--model", "kpet")
-    assert unknown.returncode == 2 and "Did you mean 'kept'" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert (
+        unknown.returncode == 2
+        and "Did you mean 'kept'" in unknown.stderr
+        and "Traceback" not in unknown.stderr
+    )
     bad_task = cli("run", "--model", "mean", "--task", "jigsaw")
     assert bad_task.returncode == 2 and "'jigsaws'" in bad_task.stderr
     bad_arg = cli("run", "--model", "slow-mean", "--model-arg", "delay")
@@ -79,16 +145,49 @@ def test_bad_arguments_give_clear_errors_and_exit_codes(tmp_path: Path, plugin_p
 
 
 def test_a_folder_of_another_run_is_refused(tmp_path: Path, plugin_path) -> None:
-    cli("run", "--model", "slow-mean", "--limit", "5", "--out", str(tmp_path / "r"), "--n-bootstrap", "0", check=True)
-    other = cli("run", "--model", "slow-mean", "--limit", "6", "--out", str(tmp_path / "r"), "--n-bootstrap", "0")
+    cli(
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "5",
+        "--out",
+        str(tmp_path / "r"),
+        "--n-bootstrap",
+        "0",
+        check=True,
+    )
+    other = cli(
+        "run", "--model", "slow-mean", "--limit", "6", "--out", str(tmp_path / "r"), "--n-bootstrap", "0"
+    )
     assert other.returncode == 2 and "holds a different run" in other.stderr
 
 
 def test_score_rescores_a_predictions_file_and_rejects_bad_ones(tmp_path: Path, plugin_path) -> None:
-    cli("run", "--model", "slow-mean", "--limit", "30", "--out", str(tmp_path / "r"), "--n-bootstrap", "50",
-        check=True)
-    scored = cli("score", "--task", "adr-synth", "--predictions", str(tmp_path / "r/predictions.jsonl"),
-                 "--n-bootstrap", "50", "--json", str(tmp_path / "m.json"), check=True)
+    cli(
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "30",
+        "--out",
+        str(tmp_path / "r"),
+        "--n-bootstrap",
+        "50",
+        check=True,
+    )
+    scored = cli(
+        "score",
+        "--task",
+        "adr-synth",
+        "--predictions",
+        str(tmp_path / "r/predictions.jsonl"),
+        "--n-bootstrap",
+        "50",
+        "--json",
+        str(tmp_path / "m.json"),
+        check=True,
+    )
     assert "spearman" in scored.stdout
     assert json.loads((tmp_path / "m.json").read_text())["metrics"]["spearman"]["n"] > 0
     bad = tmp_path / "bad.jsonl"

@@ -22,12 +22,16 @@ def test_jsonl_round_trip_is_canonical(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("line", "field", "message"),
-    [('{"pair_id": "p", "score_1": "high"}', "score_1", "valid number"),
-     ('{"score_1": 1}', "pair_id", "Field required"),
-     ('{"pair_id": "p", "extra": 1}', "extra", "Extra inputs"),
-     ('{"pair_id": "p",', None, "not valid JSON")],
+    [
+        ('{"pair_id": "p", "score_1": "high"}', "score_1", "valid number"),
+        ('{"score_1": 1}', "pair_id", "Field required"),
+        ('{"pair_id": "p", "extra": 1}', "extra", "Extra inputs"),
+        ('{"pair_id": "p",', None, "not valid JSON"),
+    ],
 )
-def test_bad_line_names_file_line_and_field(tmp_path: Path, line: str, field: str | None, message: str) -> None:
+def test_bad_line_names_file_line_and_field(
+    tmp_path: Path, line: str, field: str | None, message: str
+) -> None:
     path = tmp_path / "preds.jsonl"
     path.write_text('{"pair_id": "ok"}\n' + line + "\n", encoding="utf-8")
     with pytest.raises(DataError, match=message) as info:
@@ -48,3 +52,10 @@ def test_run_config_hash_names_the_folder_and_ignores_the_data_location() -> Non
     assert a.config_hash() == RunConfig(model="kept", model_args={"d": "64"}, data_root="/x").config_hash()
     assert a.config_hash() != RunConfig(model="kept", model_args={"d": "32"}).config_hash()
     assert a.default_dir() == Path("runs/adr-synth") / f"kept-{a.config_hash()}"
+
+
+def test_runtime_model_args_do_not_change_the_run() -> None:
+    base = RunConfig(model="openai-compatible", model_args={"model": "m"})
+    faster = RunConfig(model="openai-compatible", model_args={"model": "m", "concurrency": "64", "timeout": "9"})
+    other = RunConfig(model="openai-compatible", model_args={"model": "m", "frames": "4"})
+    assert base.config_hash() == faster.config_hash() != other.config_hash()

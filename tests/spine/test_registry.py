@@ -20,7 +20,14 @@ def test_unknown_task_suggests_the_closest_name() -> None:
 
 
 def test_every_task_of_the_design_is_registered() -> None:
-    assert set(available_tasks()) == {"adr", "jigsaws", "fitnessaqa", "adr-synth", "jigsaws-synth", "fitnessaqa-synth"}
+    assert set(available_tasks()) == {
+        "adr",
+        "jigsaws",
+        "fitnessaqa",
+        "adr-synth",
+        "jigsaws-synth",
+        "fitnessaqa-synth",
+    }
 
 
 def test_plugin_model_is_found_by_entry_point(plugin_path) -> None:

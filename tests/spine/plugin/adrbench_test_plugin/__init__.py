@@ -28,10 +28,18 @@ class SlowGroupMean(Model):
     def predict(self, data, items):  # noqa: ANN001
         time.sleep(self.delay)
         if data.unit == "video":
-            return [VideoPrediction(video_id=v.id, score=self.means.get(v.group, 5.0) + self.bias) for v in items]
-        return [PairPrediction(pair_id=p.id, score_1=self.means.get(p.group, 5.0) + self.bias,
-                               score_2=self.means.get(p.group, 5.0) - self.bias,
-                               description="Player 1 keeps the knee more stable than Player 2.") for p in items]
+            return [
+                VideoPrediction(video_id=v.id, score=self.means.get(v.group, 5.0) + self.bias) for v in items
+            ]
+        return [
+            PairPrediction(
+                pair_id=p.id,
+                score_1=self.means.get(p.group, 5.0) + self.bias,
+                score_2=self.means.get(p.group, 5.0) - self.bias,
+                description="Player 1 keeps the knee more stable than Player 2.",
+            )
+            for p in items
+        ]
 
     def config(self):
         return {"delay": self.delay, "batch_size": self.batch_size, "bias": self.bias}
