@@ -22,7 +22,7 @@ from kept.config import KeptConfig
 from kept.features import FeatureCache, standardiser
 from kept.state import KeptState, build_net
 from kept.training import TrainTensors, train
-from kept.vocab import Recaser, Vocabulary
+from kept.vocab import Recaser
 
 ENCODE_BATCH = 64
 log = logging.getLogger("kept")
@@ -277,4 +277,4 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: FeatureCache) -> t
     return state, tt
 
 
-__all__ = ["KeptModel", "Vocabulary", "prepare"]
+__all__ = ["KeptModel", "prepare"]

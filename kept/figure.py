@@ -66,7 +66,7 @@ def draw_tree(ax, ranked: list[tuple[list[str], float]], title: str) -> None:
         ax.text(
             depth + 0.35,
             y_of[tuple(names)],
-            f"Q={score:.3f}",
+            f"Q={score:.4f}",
             va="center",
             fontsize=8,
             color="red" if names == ranked[0][0] else "black",

@@ -81,6 +81,7 @@ class Objective(nn.Module):
     def __init__(self, net: KeptNet, text: TextEncoder | None, cfg: KeptConfig, classify: bool) -> None:
         super().__init__()
         self.net, self.cfg, self.classify = net, cfg, classify
+        self.label_weight: torch.Tensor | None = None  # set by `train` from the whole training set
         self._text = [text]  # kept out of the module tree: frozen, never part of the DDP parameters
 
     def forward(self, batch: dict, with_comment: bool = True) -> tuple[torch.Tensor, dict[str, float]]:
@@ -91,11 +92,13 @@ class Objective(nn.Module):
         if self.classify:
             labels = batch["labels"].float()
             known = labels >= 0
-            parts["score"] = (
-                F.binary_cross_entropy_with_logits(enc["out"][known], labels[known])
-                if known.any()
-                else enc["out"].sum() * 0.0
+            # errors are rare: positives weigh neg/pos of the training labels so the heads do not always say "no"
+            known_f = known.to(labels.dtype)
+            weight = self.label_weight if self.label_weight is not None else torch.ones(labels.shape[-1])
+            per = F.binary_cross_entropy_with_logits(
+                enc["out"], labels.clamp_min(0), reduction="none", pos_weight=weight.to(labels.device)
             )
+            parts["score"] = (per * known_f).sum() / known_f.sum().clamp_min(1.0)
         else:
             known = ~torch.isnan(batch["scores"])
             pred = torch.sigmoid(enc["out"][:, 0])
@@ -152,8 +155,6 @@ def train(
     classify: bool,
     seed: int,
     log: Callable[[str], None] | None = None,
-    start_epoch: int = 0,
-    on_epoch: Callable[[int], None] | None = None,
 ) -> list[dict[str, float]]:
     """Train `net` in place for cfg.epochs epochs; returns the mean loss parts per epoch."""
     import torch.distributed as dist
@@ -161,6 +162,9 @@ def train(
     distributed = dist.is_available() and dist.is_initialized()
     rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
     objective: nn.Module = Objective(net, text, cfg, classify)
+    if classify:  # positive weight per error label = negatives / positives in training, within [1, 20]
+        pos, neg = (tt.labels == 1).float().sum(0), (tt.labels == 0).float().sum(0)
+        objective.label_weight = (neg / pos.clamp_min(1.0)).clamp(1.0, 20.0)
     if distributed:
         from torch.nn.parallel import DistributedDataParallel
 
@@ -177,10 +181,6 @@ def train(
     for epoch in range(cfg.epochs):
         gen = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
         order = torch.randperm(n_items, generator=gen)
-        if epoch < start_epoch:
-            for _ in range(steps_per_epoch):
-                scheduler.step()
-            continue
         sums: dict[str, float] = {}
         counts: dict[str, int] = {}
         started = time.perf_counter()
@@ -204,7 +204,5 @@ def train(
         if log is not None:
             shown = " ".join(f"{k}={v:.4f}" for k, v in sums.items())
             log(f"kept epoch {epoch + 1}/{cfg.epochs} {shown} ({time.perf_counter() - started:.1f}s)")
-        if on_epoch is not None:
-            on_epoch(epoch + 1)
     net.eval()
     return history

@@ -145,3 +145,10 @@ def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
     preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
     assert all(isinstance(p.description, str) for p in preds)
     assert "comment" in model.history[0]
+
+
+def test_beam_search_decoding(tiny_pairs) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1", "beam": "3"})
+    model.fit(tiny_pairs, seed=0)
+    preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
+    assert all(isinstance(p.description, str) for p in preds) and model.config()["beam"] == 3
