@@ -18,7 +18,7 @@ from adrbench.dataset import Dataset
 from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 from kept.checkpoint import load_checkpoint, save_checkpoint
-from kept.config import KeptConfig
+from kept.config import INFERENCE_FIELDS, KeptConfig
 from kept.features import FeatureCache, standardiser
 from kept.state import KeptState, build_net
 from kept.training import TrainTensors, train
@@ -148,7 +148,9 @@ class KeptModel(Model):
                 h1 = torch.stack([self._encoded[p.video_1]["H"] for p in chunk])
                 h2 = torch.stack([self._encoded[p.video_2]["H"] for p in chunk])
                 recase = self.state.recaser
-                for p, t in zip(chunk, decoder.generate(h1, h2, self.cfg.beam), strict=True):
+                for p, t in zip(
+                    chunk, decoder.generate(h1, h2, self.cfg.beam, self.cfg.no_repeat_ngram), strict=True
+                ):
                     texts[p.id] = recase(t) if recase is not None else t
         out: list[Prediction] = []
         for p in pairs:
@@ -194,7 +196,8 @@ class KeptModel(Model):
         if loaded is None:
             return False
         self.state = loaded
-        self.cfg = replace(loaded.net.cfg, checkpoint=self.cfg.checkpoint)
+        # the checkpoint decides the network; how to decode and where to run stay the caller's choice
+        self.cfg = replace(loaded.net.cfg, **{f: getattr(self.cfg, f) for f in INFERENCE_FIELDS})
         self._features = FeatureCache(self.cfg.keyframes, self.cfg.segments)
         self._encoded.clear()
         return True

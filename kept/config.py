@@ -45,6 +45,7 @@ class KeptConfig:
     comment_every: int = 4  # ...every this many steps (weighted up by it, so the expected loss is unchanged)
     max_text_tokens: int = 64
     beam: int = 1  # 1 = greedy decoding
+    no_repeat_ngram: int = 0  # >0: decoding never repeats an n-gram of this length (stops looping sentences)
     no_comment: bool = False
     no_gnn: bool = False
     no_kl: bool = False
@@ -99,3 +100,7 @@ def _coerce(name: str, raw: Any, kind: type) -> Any:
         return kind(text)
     except ValueError:
         raise ConfigError(f"kept: model arg {name}={raw!r} is not a valid {kind.__name__}") from None
+
+
+#: Options that change how a trained network is used, not the network: a loaded checkpoint keeps the caller's.
+INFERENCE_FIELDS = ("checkpoint", "beam", "no_repeat_ngram", "device", "threads")

@@ -144,8 +144,10 @@ class DescriptionDecoder(nn.Module):
             return _masked_mean(self.lm.get_input_embeddings()(targets), mask)
 
     @torch.no_grad()
-    def generate(self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1) -> list[str]:
-        """Greedy (beam=1) or beam-search descriptions for a batch of pairs."""
+    def generate(
+        self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1, no_repeat_ngram: int = 0
+    ) -> list[str]:
+        """Greedy (beam=1) or beam-search descriptions for a batch of pairs, optionally never repeating an n-gram."""
         pre = self.prefix(h1, h2)
         mask = torch.ones(pre.shape[:2], dtype=torch.long, device=pre.device)
         out = self.lm.generate(
@@ -153,6 +155,7 @@ class DescriptionDecoder(nn.Module):
             attention_mask=mask,
             max_new_tokens=self.max_tokens + 1,
             num_beams=beam,
+            no_repeat_ngram_size=no_repeat_ngram,
             do_sample=False,
             eos_token_id=self.eos,
             pad_token_id=self.pad,
