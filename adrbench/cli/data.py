@@ -40,11 +40,38 @@ def build_adr(
         int | None, typer.Option(min=1, help="cap of pairs per sub-activity and split (seeded)")
     ] = None,
     seed: Annotated[int, typer.Option(help="seed of the pair cap's random subset")] = 0,
+    describer: Annotated[
+        str, typer.Option(help="template (offline) | gemini | openai | openai-compatible (paper: Gemini 2.5)")
+    ] = "template",
+    model: Annotated[
+        str | None, typer.Option(help="LLM describer's model (default gemini-2.5-pro / gpt-4o)")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="openai-compatible: the server, e.g. a local vLLM")
+    ] = None,
+    api_key_env: Annotated[str | None, typer.Option(help="environment variable holding the API key")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="LLM requests in flight")] = 8,
+    max_cost_usd: Annotated[float | None, typer.Option(help="stop asking once this much is spent")] = None,
+    cache: Annotated[
+        str | None, typer.Option(help="request cache file, or 'off' (default: the user cache)")
+    ] = None,
 ) -> None:
-    """Build the ADR dataset (paper §2, Table 1) from Ego-Exo4D with the offline template describer."""
+    """Build the ADR dataset (paper §2, Table 1) from Ego-Exo4D; descriptions from the template or an LLM (Fig. 2)."""
     from adrbench.data.adr_builder import build_adr as build
+    from adrbench.describe.providers import ClientOptions
+    from adrbench.describe.registry import make_describer
 
-    report = build(egoexo_root, out, max_pairs=max_pairs, seed=seed)
+    options = ClientOptions(
+        base_url=base_url,
+        api_key_env=api_key_env,
+        concurrency=concurrency,
+        max_cost_usd=max_cost_usd,
+        cache=cache,
+        seed=seed,
+    )
+    report = build(
+        egoexo_root, out, max_pairs=max_pairs, seed=seed, describer=make_describer(describer, model, options)
+    )
     console.print(f"wrote ADR to {out}: {report['videos']} videos, {report['pairs']} pairs")
     console.print(f"left out: {json.dumps(report['left_out'])}; details in {out / 'build_report.json'}")
     console.print(f"use it with: adrbench run --task adr --data-root {out} --model ...")

@@ -22,7 +22,7 @@ from adrbench.data import adr_layout as L
 from adrbench.data import egoexo
 from adrbench.data.describers import Describer, TemplateDescriber
 from adrbench.data.files import file_sha256, read_json, save_npy_atomic, temp_dir_beside
-from adrbench.errors import DataError
+from adrbench.errors import AdrbenchError, DataError
 from adrbench.records import Pair, Video
 
 #: Optional generator truth next to takes.json (written only by the synthetic twin): take_uid → meta entries.
@@ -147,7 +147,7 @@ def _build_into(
         "split_map": L.EGOEXO_TO_ADR_SPLIT,
         "seed": seed,
         "max_pairs": _jsonable_caps(max_pairs),
-        "describer": type(describer).__name__,
+        "describer": describer.provenance() if hasattr(describer, "provenance") else type(describer).__name__,
         "files": {
             L.VIDEOS_FILE: file_sha256(out / L.VIDEOS_FILE),
             **{L.pairs_file(s): file_sha256(out / L.pairs_file(s)) for s in L.SPLITS},
@@ -248,7 +248,7 @@ def _make_pairs(
     groups: dict[tuple[str, str, str], list[Video]] = {}
     for v in videos:
         groups.setdefault((v.split, v.category, v.group), []).append(v)
-    pairs: dict[str, list[Pair]] = {s: [] for s in L.SPLITS}
+    chosen: list[tuple[str, str, str, Video, Video]] = []
     for (split, category, group), members in groups.items():
         combos = list(itertools.combinations(sorted(members, key=lambda v: v.id), 2))
         cap = _cap(max_pairs, group, split)
@@ -256,20 +256,43 @@ def _make_pairs(
             rng = np.random.default_rng([seed, _stable_int(f"{group}|{split}")])
             keep = np.sort(rng.choice(len(combos), size=cap, replace=False))
             combos = [combos[i] for i in keep]
-        for v1, v2 in combos:
-            pairs[split].append(
-                Pair(
-                    id=f"{v1.id}__{v2.id}",
-                    task="adr",
-                    split=split,
-                    group=group,
-                    category=category,
-                    video_1=v1.id,
-                    video_2=v2.id,
-                    description=describer.describe(v1, v2),
-                )
+        chosen.extend((split, category, group, v1, v2) for v1, v2 in combos)
+    texts, metas = _describe_all(describer, [(v1, v2) for *_, v1, v2 in chosen])
+    pairs: dict[str, list[Pair]] = {s: [] for s in L.SPLITS}
+    for (split, category, group, v1, v2), text, meta in zip(chosen, texts, metas, strict=True):
+        pairs[split].append(
+            Pair(
+                id=f"{v1.id}__{v2.id}",
+                task="adr",
+                split=split,
+                group=group,
+                category=category,
+                video_1=v1.id,
+                video_2=v2.id,
+                description=text,
+                meta=meta,
             )
+        )
     return pairs
+
+
+def _describe_all(describer: Describer, pairs: list[tuple[Video, Video]]) -> tuple[list[str], list[dict]]:
+    """Every pair's description: all at once (concurrent, cached) when the describer can, else one by one.
+
+    A describer with `describe_many` (the LLM ones) records what made each description in Pair.meta.
+    """
+    many = getattr(describer, "describe_many", None)
+    if many is None:
+        return [describer.describe(v1, v2) for v1, v2 in pairs], [{} for _ in pairs]
+    found = many(pairs)
+    failed = [(pair, d.error) for pair, d in zip(pairs, found, strict=True) if d.error or d.text is None]
+    if failed:
+        (v1, v2), error = failed[0]
+        raise AdrbenchError(
+            f"{len(failed)} of {len(pairs)} pairs could not be described (first: {v1.id} vs "
+            f"{v2.id}: {error}); run the build again to retry them (described pairs are cached)"
+        )
+    return [d.text for d in found], [{"description": d.meta} for d in found]
 
 
 def _stable_int(text: str) -> int:

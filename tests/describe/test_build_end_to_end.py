@@ -24,7 +24,7 @@ import sys
 from adrbench.data.adr_builder import build_adr
 from adrbench.describe import ClientOptions, make_describer
 url, cache, root, out = sys.argv[1:5]
-describer = make_describer("openai-compatible", "loopback-llm", ClientOptions(base_url=url, cache=cache))
+describer = make_describer("openai-compatible", "loopback-llm", ClientOptions(base_url=url, cache=cache, concurrency=1))
 report = build_adr(root, out, max_pairs=1, describer=describer)
 print(describer.summary().get("requests", 0), flush=True)
 """
@@ -63,7 +63,7 @@ def test_builder_with_llm_describer_resumes_after_kill(egoexo_root: Path, tmp_pa
         assert not (out / "pairs_test.jsonl").exists()
         cached_after_kill = len(RequestCache(cache))
         sent_before = srv.counts["requests"]
-        assert 4 <= cached_after_kill <= sent_before
+        assert 3 <= cached_after_kill <= sent_before  # the reply in flight at the kill may be lost
 
         second = _build(srv.openai_base_url, cache, egoexo_root, out)
         stdout, stderr = second.communicate(timeout=300)
