@@ -1,25 +1,51 @@
-"""What a task is: a name, its unit of evaluation, and how to load its Dataset."""
+"""What a task is: a name, its unit of evaluation, where its data lives, and how to read it into a Dataset."""
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
 from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError, DataError
 from adrbench.records import Unit
 
 
 class Task(ABC):
-    """A benchmark task. `load` reads the original files (real tasks) or the generated twin (synthetic tasks)."""
+    """A benchmark task: real tasks read the original files from `data_root` (or `env_var`); synthetic tasks read
+    their generated twin (made once per seed and cached, or the folder `data_root` names)."""
 
     name: ClassVar[str]
     family: ClassVar[str]  # 'adr' | 'jigsaws' | 'fitnessaqa'
     unit: ClassVar[Unit]
     synthetic: ClassVar[bool] = False
     env_var: ClassVar[str | None] = None  # environment variable naming the data root of a real task
+    missing_hint: ClassVar[str] = ""  # what to do when a real task is given no data root
+    args: ClassVar[tuple[str, ...]] = ()  # the `--task-arg` keys it takes
     summary: ClassVar[str] = ""
 
     @abstractmethod
+    def read(self, root: Path, **args: str) -> Dataset:
+        """Read the task's files under `root`."""
+
     def load(self, data_root: Path | None = None, seed: int = 0, **args: str) -> Dataset:
-        """Load the task's data. Real tasks need `data_root` (or `env_var`); `args` come from `--task-arg k=v`."""
+        """Load the task's data; `args` come from `--task-arg k=v`, `seed` picks the synthetic twin."""
+        unknown = sorted(set(args) - set(self.args))
+        if unknown:
+            known = f"; known: {', '.join(self.args)}" if self.args else " (it takes none)"
+            raise ConfigError(f"task {self.name!r} has no argument {', '.join(unknown)}{known}")
+        if self.synthetic:
+            from adrbench.data.synth.cache import resolve_synth_root
+
+            dataset = self.read(resolve_synth_root(self.name, data_root, seed), **args)
+            dataset.provenance["synthetic_seed"] = seed
+            return dataset
+        root = data_root or os.environ.get(self.env_var or "")
+        if not root:
+            raise DataError(
+                f"${self.env_var}",
+                f"no data folder given for task {self.name!r}",
+                hint=f"pass --data-root DIR or set {self.env_var}; {self.missing_hint}",
+            )
+        return self.read(Path(root), **args)
