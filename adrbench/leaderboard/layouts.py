@@ -239,4 +239,32 @@ EXTRA_LAYOUTS: dict[str, TableLayout] = {
         (),
         title="Sub-activities",
     ),
+    # The ADR protocols (adrbench.protocols) beside the n-gram metrics they complement.
+    "protocols": TableLayout(
+        "protocols",
+        "ADR evaluation protocols beside BLEU-4, ROUGE-L and METEOR (measured only; docs/protocols.md).",
+        "Models",
+        tuple(
+            Column(header, metric, "adr", None, group)
+            for group, cols in (
+                ("Text", (("BLEU-4 ↑", "bleu_4"), ("RO-L ↑", "rouge_l"), ("METEOR ↑", "meteor"))),
+                (
+                    "Ordering",
+                    (
+                        ("acc (A,B) ↑", "order_acc"),
+                        ("acc (B,A) ↑", "order_acc_ba"),
+                        ("bias", "position_bias"),
+                        ("1st preferred", "order_first_preferred"),
+                    ),
+                ),
+                ("Verdict", (("winner ↑", "judge_winner_agreement"), ("self ↑", "judge_self_consistency"))),
+                ("Probe", (("acc ↑", "probe_acc"),)),
+                ("Choice", (("acc ↑", "mcq_acc"), ("chance", "mcq_chance"))),
+                ("Body parts", (("recall ↑", "part_recall"), ("precision ↑", "part_precision"))),
+            )
+            for header, metric in cols
+        ),
+        (),
+        title="ADR protocols",
+    ),
 }

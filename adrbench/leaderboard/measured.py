@@ -51,7 +51,7 @@ def failed_fields(entry: Entry) -> set[str]:
 
 def metric_field(metric: str) -> str:
     """The prediction field a metric is computed from."""
-    if metric.startswith(("spearman", "relative_l2")):
+    if metric.startswith(("spearman", "relative_l2", "order_", "position_bias")):
         return "score"
     return "labels" if metric.startswith("f1_") else "description"
 
