@@ -43,15 +43,22 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 def load_task_data(config: RunConfig) -> Dataset:
     """Load the run's task, restricted to the first `limit` items of its split."""
-    data = get_task(config.task).load(
-        Path(config.data_root) if config.data_root else None, seed=config.seed, **config.task_args
-    )
-    if config.split not in data.splits:
-        raise ConfigError(f"task {config.task!r} has no split {config.split!r}; it has {sorted(data.splits)}")
-    if config.limit is not None:
-        splits = dict(data.splits)
-        splits[config.split] = splits[config.split][: config.limit]
-        data = dataclasses.replace(data, splits=splits)
+    return _load(config.task, config.data_root, config.seed, config.task_args, config.split, config.limit)
+
+
+def _load(
+    task: str,
+    data_root: str | Path | None,
+    seed: int,
+    task_args: dict[str, str],
+    split: str,
+    limit: int | None,
+) -> Dataset:
+    data = get_task(task).load(Path(data_root) if data_root else None, seed=seed, **task_args)
+    if split not in data.splits:
+        raise ConfigError(f"task {task!r} has no split {split!r}; it has {sorted(data.splits)}")
+    if limit is not None:
+        data = dataclasses.replace(data, splits={**data.splits, split: data.splits[split][:limit]})
     return data
 
 
@@ -259,9 +266,11 @@ def score_file(
     task_args: dict[str, str] | None = None,
     split: str = "test",
     n_bootstrap: int = 1000,
+    limit: int | None = None,
 ) -> dict:
-    """Re-score a predictions file (and its (B,A) twin) against a task's split: inference and scoring stay apart."""
-    data = get_task(task).load(data_root, seed=seed, **(task_args or {}))
+    """Re-score a predictions file (and its (B,A) twin) against a task's split (its first `limit` items):
+    inference and scoring stay apart."""
+    data = _load(task, data_root, seed, task_args or {}, split, limit)
     record = PairPrediction if data.unit == "pair" else VideoPrediction
     preds = _checked_predictions(predictions, record, data, split, task)
     twin = _checked_predictions(swapped, record, data, split, task) if swapped else []

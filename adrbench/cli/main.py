@@ -78,6 +78,7 @@ def run(
         limit=limit,
         data_root=str(data_root) if data_root else None,
         n_bootstrap=n_bootstrap,
+        orders=_choice(orders, ("ab", "both"), "--orders"),
     )
     with progress_bar() as update:
         result = run_config(config, out=out, progress=update)
@@ -98,6 +99,9 @@ def score(
     task_arg: Annotated[list[str] | None, typer.Option("--task-arg", "-T")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="also write the metrics JSON here")] = None,
     n_bootstrap: Annotated[int, typer.Option(min=0)] = 1000,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="only the first N test items (as `run --limit`)")
+    ] = None,
 ) -> None:
     """Score a predictions file against the task's test split; print a table and the JSON."""
     from adrbench.jsonl import write_json
@@ -106,10 +110,12 @@ def score(
     metrics = score_file(
         task,
         predictions,
+        swapped=swapped,
         data_root=data_root,
         seed=seed,
         task_args=parse_kv(task_arg, "--task-arg"),
         n_bootstrap=n_bootstrap,
+        limit=limit,
     )
     console.print(_metrics_table(metrics, f"{predictions} on {task}"))
     if json_out:

@@ -47,6 +47,9 @@ def tables(
     store: Annotated[
         bool, typer.Option("--store", help="copy the --runs into leaderboards/measured/, rewrite generated/")
     ] = False,
+    baseline: Annotated[
+        str, typer.Option(help="with --store: the model whose run on the same task the paired tests compare with")
+    ] = "mean",
 ) -> None:
     """Regenerate the paper's Tables 2–9 from data, or build the same tables from measured runs."""
     console, errors = Console(), Console(stderr=True)
@@ -55,8 +58,11 @@ def tables(
             raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(FORMAT_CHOICES)}")
         root = leaderboard_dir or default_leaderboard_dir()
         if store:
-            for run_dir in runs or []:
-                console.print(f"stored {store_run(run_dir, root)}", markup=False, highlight=False)
+            found = [e for e in find_entries(list(runs or [])) if e.source == "run"]
+            baselines = {e.task: e.path for e in found if e.meta.get("model") == baseline}
+            for entry in found:
+                stored = store_run(entry.path, root, baselines.get(entry.task))
+                console.print(f"stored {stored}", markup=False, highlight=False)
             runs, update = [], True
         grids = build_grids(source, root, list(runs or []), min_n)
         if fmt == "html":

@@ -11,6 +11,7 @@ from typing import Any
 from adrbench.errors import DataError
 
 METRICS_SCHEMA = "adrbench.metrics/1"
+PAIRED_FILE = "paired.json"  # paired tests against the baseline run (adrbench.leaderboard.significance)
 _ALIASES = {
     "rock_climbing": "climbing",
     "knot_tying": "knot",
@@ -29,6 +30,7 @@ class Entry:
     path: Path
     metrics: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
+    paired: dict[str, Any] | None = None  # paired tests against a baseline, when stored with one
 
     @property
     def family(self) -> str:
@@ -86,7 +88,8 @@ def load_run(folder: Path) -> Entry:
             raise DataError(folder / "config.json", "missing or not a string", field=key)
     metrics = check_metrics(folder / "metrics.json", read_json_object(folder / "metrics.json"))
     label = f"{config['model']}{_args_text(config.get('model_args'))} (seed {config.get('seed', '?')})"
-    return Entry(label, config["task"], "run", folder, metrics, config)
+    paired = read_json_object(folder / PAIRED_FILE) if (folder / PAIRED_FILE).is_file() else None
+    return Entry(label, config["task"], "run", folder, metrics, config, paired)
 
 
 def load_submission(folder: Path) -> Entry:

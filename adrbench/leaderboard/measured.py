@@ -7,20 +7,27 @@ from typing import Any
 from adrbench.leaderboard.entries import Entry, finite, metric_at
 from adrbench.leaderboard.grid import Cell, Grid, Row
 from adrbench.leaderboard.layouts import EXTRA_LAYOUTS, MEASURED_TABLES, PAPER_LAYOUTS, TableLayout
+from adrbench.leaderboard.significance import ALPHA, significant
 
 MIN_N = 5
 SMALL_MARK = "†"
 MISSING = "–"
 UNDEFINED = "n/a"
 FAILED_MARK = "‡"
+SIGNIFICANT_MARK = "*"
 _TWO_DIGITS = ("spearman", "relative_l2", "relative_l2_unsquared")
 
 
 def format_metric(
-    metric: str, found: dict[str, Any] | None, min_n: int = MIN_N, failed: bool = False
+    metric: str,
+    found: dict[str, Any] | None,
+    min_n: int = MIN_N,
+    failed: bool = False,
+    significant: bool = False,
 ) -> Cell:
     """'0.80 [0.71, 0.86] (n=30)'; R-ℓ2 ×100 as the paper prints it; '†' when n < min_n; '‡' when the entry has
-    failed predictions for the metric's field; '–' when absent; 'n/a (n=…)' when computed but undefined."""
+    failed predictions for the metric's field; '*' when it differs significantly from the baseline; '–' when
+    absent; 'n/a (n=…)' when computed but undefined."""
     if found is None:
         return Cell(MISSING)
     n = found.get("n")
@@ -35,6 +42,8 @@ def format_metric(
         text += SMALL_MARK
     if failed:
         text += FAILED_MARK
+    if significant:
+        text += SIGNIFICANT_MARK
     ci = found.get("ci95")
     if isinstance(ci, (list, tuple)) and len(ci) == 2 and all(finite(x) for x in ci):
         text += f" [{ci[0] * scale:.{digits}f}, {ci[1] * scale:.{digits}f}]"
@@ -78,7 +87,8 @@ def measured_rows(layout: TableLayout, entries: list[Entry], variant: str, min_n
                 category = col.category or row_cat or "all"
                 found = metric_at(entry.metrics, category, col.metric) if entry else None
                 failed = entry is not None and metric_field(col.metric) in failed_fields(entry)
-                cells.append(format_metric(col.metric, found, min_n, failed))
+                marked = entry is not None and category == "all" and significant(entry.paired, col.metric)
+                cells.append(format_metric(col.metric, found, min_n, failed, marked))
             if all(c.text == MISSING for c in cells):
                 continue
             shown = label if row_cat is None else f"{label} ({_category_title(row_cat)})"
@@ -96,6 +106,11 @@ def footnotes(rows: list[Row], min_n: int = MIN_N) -> list[str]:
         notes.append(
             f"{FAILED_MARK} the model failed on some items for this field (counts in metrics.json 'failures'): "
             "failed descriptions are scored as empty text; score metrics use the answered items only."
+        )
+    if any(SIGNIFICANT_MARK in c.text for r in rows for c in r.cells):
+        notes.append(
+            f"{SIGNIFICANT_MARK} differs from the baseline run ('mean' unless chosen otherwise) on the same test "
+            f"items: paired bootstrap resampling videos, p < {ALPHA} (paired.json of the entry)."
         )
     if any(SMALL_MARK in c.text for r in rows for c in r.cells):
         notes.append(f"{SMALL_MARK} n < {min_n}: too few items for the number to mean anything.")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from adrbench.errors import DataError
 from adrbench.jsonl import write_json
-from adrbench.leaderboard.entries import load_run
+from adrbench.leaderboard.entries import PAIRED_FILE, load_run
+from adrbench.leaderboard.significance import paired_against
 from adrbench.leaderboard.validate import check_name
 
 
@@ -20,8 +21,11 @@ def entry_name(config: dict) -> str:
     return name
 
 
-def store_run(run_dir: Path, leaderboard_dir: Path) -> Path:
-    """Copy one finished run into the leaderboard (atomically, refusing to overwrite); returns the entry folder."""
+def store_run(run_dir: Path, leaderboard_dir: Path, baseline_dir: Path | None = None) -> Path:
+    """Copy one finished run into the leaderboard (atomically, refusing to overwrite); returns the entry folder.
+
+    With `baseline_dir` (another finished run on the same items), the paired tests against it go in paired.json.
+    """
     entry = load_run(run_dir)
     if entry.meta.get("status", "complete") != "complete":
         raise DataError(
@@ -39,6 +43,8 @@ def store_run(run_dir: Path, leaderboard_dir: Path) -> Path:
     try:
         write_json(staging / "config.json", entry.meta)
         write_json(staging / "metrics.json", entry.metrics)
+        if baseline_dir is not None and baseline_dir.resolve() != run_dir.resolve():
+            write_json(staging / PAIRED_FILE, paired_against(run_dir, baseline_dir))
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -182,6 +182,10 @@ def test_score_rescores_a_predictions_file_and_rejects_bad_ones(tmp_path: Path, 
         "adr-synth",
         "--predictions",
         str(tmp_path / "r/predictions.jsonl"),
+        "--swapped",
+        str(tmp_path / "r/predictions_ba.jsonl"),
+        "--limit",
+        "30",
         "--n-bootstrap",
         "50",
         "--json",
@@ -189,8 +193,32 @@ def test_score_rescores_a_predictions_file_and_rejects_bad_ones(tmp_path: Path, 
         check=True,
     )
     assert "spearman" in scored.stdout
-    assert json.loads((tmp_path / "m.json").read_text())["metrics"]["spearman"]["n"] > 0
+    rescored = json.loads((tmp_path / "m.json").read_text())
+    at_run = json.loads((tmp_path / "r/metrics.json").read_text())
+    assert rescored == {k: v for k, v in at_run.items() if k not in ("model", "config_hash")}
+    assert rescored["metrics"]["order_acc_ba"]["n"] > 0
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"pair_id": "nope", "score_1": 1}\n', encoding="utf-8")
     rejected = cli("score", "--task", "adr-synth", "--predictions", str(bad))
     assert rejected.returncode == 2 and "record 1" in rejected.stderr and "nope" in rejected.stderr
+
+
+def test_orders_ab_skips_the_swapped_presentation(tmp_path: Path, plugin_path) -> None:
+    out = tmp_path / "ab"
+    cli(
+        "run",
+        "--model",
+        "slow-mean",
+        "--limit",
+        "8",
+        "--out",
+        str(out),
+        "--n-bootstrap",
+        "0",
+        "--orders",
+        "ab",
+        check=True,
+    )
+    assert json.loads((out / "config.json").read_text())["config"]["orders"] == "ab"
+    assert not (out / "predictions_ba.jsonl").exists()
+    assert cli("run", "--model", "slow-mean", "--orders", "ba").returncode == 2
