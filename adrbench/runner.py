@@ -124,6 +124,10 @@ def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) 
         "model_args": config.model_args,
         "model_config": model.config(),
         "data_fingerprint": data.provenance.get("fingerprint"),
+        "splits": {name: len(ids) for name, ids in data.splits.items()},
+        "split_protocol": {
+            k: data.provenance[k] for k in ("split_protocol", "validation") if k in data.provenance
+        },
         "n_items": len(data.splits[config.split]),
         "versions": provenance.versions(),
         "git_revision": provenance.git_revision(),

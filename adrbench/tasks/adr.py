@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from adrbench.data.adr_loader import load_adr
 from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError
 from adrbench.records import Unit
 from adrbench.tasks.base import Task
 
@@ -21,10 +22,31 @@ class AdrTask(Task):
     missing_hint: ClassVar[str] = (
         "the folder is written by `adrbench data build-adr`; without Ego-Exo4D run: adrbench run --task adr-synth"
     )
-    summary: ClassVar[str] = "ADR pairs built from Ego-Exo4D (adrbench data build-adr)"
+    args: ClassVar[tuple[str, ...]] = ("holdout", "val")
+    summary: ClassVar[str] = (
+        "ADR pairs built from Ego-Exo4D (adrbench data build-adr); args holdout=<sport> (leave-one-sport-out), "
+        "val=<fraction> (performer-disjoint validation split from train)"
+    )
 
     def read(self, root: Path, **args: str) -> Dataset:
         return load_adr(root, task=self.name)
+
+    def load(self, data_root: Path | None = None, seed: int = 0, **args: str) -> Dataset:
+        """The ADR pairs; `holdout=SPORT` tests on a sport never trained on, `val=F` carves a "val" split by performer."""
+        from adrbench.protocols.splits import carve_validation, leave_one_sport_out
+
+        data = super().load(data_root, seed, **args)
+        if "holdout" in args:
+            data = leave_one_sport_out(data, args["holdout"])
+        if "val" in args:
+            try:
+                fraction = float(args["val"])
+            except ValueError:
+                raise ConfigError(
+                    f"task {self.name!r}: val must be a fraction, got {args['val']!r}"
+                ) from None
+            data = carve_validation(data, fraction, seed)
+        return data
 
 
 class AdrSynthTask(AdrTask):
@@ -32,4 +54,4 @@ class AdrSynthTask(AdrTask):
 
     name: ClassVar[str] = "adr-synth"
     synthetic: ClassVar[bool] = True
-    summary: ClassVar[str] = "synthetic ADR twin (Ego-Exo4D files → ADR builder), Table 1 sizes"
+    summary: ClassVar[str] = "synthetic ADR twin (Ego-Exo4D files → ADR builder), Table 1 sizes; args as adr"

@@ -222,3 +222,14 @@ def test_orders_ab_skips_the_swapped_presentation(tmp_path: Path, plugin_path) -
     assert json.loads((out / "config.json").read_text())["config"]["orders"] == "ab"
     assert not (out / "predictions_ba.jsonl").exists()
     assert cli("run", "--model", "slow-mean", "--orders", "ba").returncode == 2
+
+
+def test_leave_one_sport_out_and_validation_are_task_args(tmp_path: Path, plugin_path) -> None:
+    out = tmp_path / "loso"
+    args = ("run", "--model", "slow-mean", "-T", "holdout=Soccer", "-T", "val=0.1", "--out", str(out))
+    cli(*args, "--n-bootstrap", "0", "--orders", "ab", check=True)
+    config = json.loads((out / "config.json").read_text())
+    assert config["split_protocol"]["split_protocol"]["held_out"] == "Soccer"
+    assert config["split_protocol"]["validation"]["method"] == "by-performer" and config["splits"]["val"] > 0
+    assert {json.loads(line)["pair_id"].split("_")[1] for line in (out / "predictions.jsonl").open()} == {"soccer"}
+    assert cli("run", "--model", "slow-mean", "-T", "holdout=Socer").returncode == 2

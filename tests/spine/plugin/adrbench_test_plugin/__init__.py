@@ -20,8 +20,8 @@ class SlowGroupMean(Model):
 
     def fit(self, data, seed):  # noqa: ANN001 - the interface's types
         sums = defaultdict(list)
-        for video in data.videos.values():
-            if video.split == "train" and video.score is not None:
+        for video in data.videos_of("train"):
+            if video.score is not None:
                 sums[video.group].append(video.score)
         self.means = {g: sum(v) / len(v) for g, v in sums.items()}
 
