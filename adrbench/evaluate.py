@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from adrbench.dataset import Dataset
 from adrbench.records import PairPrediction, Prediction
-from adrbench.scoring import score_predictions
+from adrbench.scoring import NOT_APPLICABLE, score_predictions
 
 #: Distractors per ADR multiple-choice item (chance level 1/(k+1)).
 CHOICES = 3
@@ -33,9 +33,24 @@ def evaluate(
 
     both = [*predictions, *swapped]
     boot = {"n_boot": n_bootstrap, "boot_seed": seed}
-    metrics["metrics"].update(protocol_metrics(data, split, both, k=CHOICES, seed=seed, **boot))
+    score_only = metrics.get("failures", {}).get("text") == NOT_APPLICABLE
+    found = protocol_metrics(data, split, both, k=CHOICES, seed=seed, **boot)
+    metrics["metrics"].update(_text_not_applicable(found) if score_only else found)
     categories = metrics.setdefault("groups", {}).setdefault("category", {})
     for name, group in protocol_groups(data, split, list(predictions), **boot).items():
         entry = categories.setdefault(name, {"n_items": group["n_items"], "metrics": {}})
-        entry["metrics"].update(group["metrics"])
+        entry["metrics"].update(_text_not_applicable(group["metrics"]) if score_only else group["metrics"])
     return metrics
+
+
+def _text_not_applicable(found: dict) -> dict:
+    """A score-only model's protocol metrics that read its (absent) text become n/a instead of zeros."""
+    from adrbench.protocols import protocol_of
+
+    reads_text = {"verdict judge", "closed probe", "multiple choice", "body parts", "multi-reference"}
+    return {
+        key: {**entry, "value": None, "ci95": None, "n": 0}
+        if protocol_of(key) in reads_text and key != "mcq_chance"
+        else entry
+        for key, entry in found.items()
+    }

@@ -73,3 +73,17 @@ def test_missing_descriptions_of_a_describing_model_are_failures() -> None:
     preds = [PairPrediction(pair_id=p.id, score_1=1.0, score_2=2.0) for p in data.items("test")]
     result = score_predictions(data, preds, n_bootstrap=0)
     assert result["failures"]["by_field"]["description"] == 6 and result["metrics"]["bleu"]["value"] == 0.0
+
+
+def test_protocols_reading_text_are_not_applicable_for_a_score_only_model() -> None:
+    from adrbench.evaluate import evaluate
+
+    data = _data()
+    preds = [
+        PairPrediction(pair_id=p.id, score_1=1.0, score_2=2.0, meta={"text": "not applicable"})
+        for p in data.items("test")
+    ]
+    metrics = evaluate(data, preds, n_bootstrap=0)["metrics"]
+    assert metrics["order_acc"]["value"] is not None  # ordering reads scores
+    for key in ("judge_winner_agreement", "probe_acc", "mcq_acc", "part_recall"):
+        assert metrics[key]["value"] is None and metrics[key]["n"] == 0
