@@ -13,6 +13,7 @@ import importlib
 import json
 from typing import Any, Protocol
 
+from adrbench.errors import ConfigError
 from adrbench.llm.messages import ChatRequest, Part, Reply
 from adrbench.llm.retry import PermanentError, TransientError, parse_retry_after
 
@@ -82,7 +83,7 @@ class OpenAIChatBackend:
         self._client: Any = None
 
     async def __aenter__(self) -> OpenAIChatBackend:
-        from openai import AsyncOpenAI
+        AsyncOpenAI = _require("openai", "AsyncOpenAI")  # noqa: N806 - the SDK's class
 
         self._client = AsyncOpenAI(
             base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=0
@@ -145,8 +146,8 @@ class GeminiBackend:
         self._client: Any = None
 
     async def __aenter__(self) -> GeminiBackend:
-        from google import genai
-        from google.genai import types
+        genai = _require("google.genai")
+        types = _require("google.genai.types")
 
         options = types.HttpOptions(base_url=self._base_url, timeout=int(self._timeout * 1000))
         if hasattr(types, "HttpRetryOptions"):  # SDK releases that retry on their own: one attempt only
@@ -215,3 +216,12 @@ class GeminiBackend:
             output_tokens=int(getattr(usage, "candidates_token_count", 0) or 0) + thoughts,
             finish_reason=str(finish.value if hasattr(finish, "value") else finish) if finish else None,
         )
+
+
+def _require(module: str, attribute: str | None = None) -> Any:
+    """An SDK of the `lvlm` extra, or a clear error saying how to install it."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        raise ConfigError(f"the {module} package is needed for this model: pip install 'adrbench[lvlm]'") from None
+    return getattr(found, attribute) if attribute else found
