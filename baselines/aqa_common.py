@@ -8,15 +8,17 @@ the errors each clip is annotated for.
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
+from torch import nn
 
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
@@ -24,6 +26,7 @@ from adrbench.features.cache import FeatureCache
 from adrbench.features.extract import FeatureExtractor
 from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import write_json
+from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 
 TEXT_NOT_APPLICABLE = {"text": "not applicable"}
@@ -232,3 +235,82 @@ def load_state(directory: Path, stem: str) -> tuple[dict[str, torch.Tensor], dic
     if not (weights.is_file() and meta.is_file()):
         return None
     return load_file(str(weights)), json.loads(meta.read_text(encoding="utf-8"))
+
+
+class FeatureModel(Model):
+    """The shell MAGR-lite and FineParser-lite share: options, the per-video feature extractor, feature
+    standardisation, torch thread pinning, per-video predictions and a safetensors state for resume.
+
+    A subclass sets `name`, `variant` and `defaults`, and writes `_fit`, `_score_videos` (fills `_outputs` for
+    videos not yet scored) and `_build_net(in_dim)`; `_extra_state`/`_restore` carry anything else it keeps.
+    """
+
+    trainable = True
+    variant: ClassVar[str]
+    defaults: ClassVar[dict[str, Any]]
+
+    def __init__(self, **args: str) -> None:
+        self.options = parse_args(self.name, args, self.defaults)
+        self._extractor = feature_extractor(self.options)
+        self._net: nn.Module | None = None
+        self._targets: Targets | None = None
+        self._mu = self._sd = np.zeros(0)
+        self._outputs: dict[str, VideoOutput] = {}
+
+    def config(self) -> dict[str, Any]:
+        return {"variant": self.variant, **self.options}
+
+    def fit(self, data: Dataset, seed: int) -> None:
+        with torch_threads(self.options["threads"]):
+            self._fit(data, seed)
+
+    def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
+        """Score each distinct video once, then build the task's predictions from the per-video outputs."""
+        with torch_threads(self.options["threads"]):
+            videos = [data.videos[vid] for it in items
+                      for vid in ((it.video_1, it.video_2) if isinstance(it, Pair) else (it.id,))]  # fmt: skip
+            self._score_videos(data, videos)
+            assert self._targets is not None
+            return predictions(data, items, self._targets, lambda v: self._outputs[v.id])
+
+    def save(self, directory: Path) -> bool:
+        if self._net is None or self._targets is None:
+            return False
+        tensors = {f"net.{k}": v for k, v in self._net.state_dict().items()}
+        tensors.update(mu=torch.as_tensor(self._mu), sd=torch.as_tensor(self._sd))
+        meta = {"options": self.options, "targets": self._targets.as_dict(), "in_dim": int(self._mu.size)}
+        save_state(directory, self.name, tensors, {**meta, **self._extra_state()})
+        return True
+
+    def load(self, directory: Path) -> bool:
+        state = load_state(directory, self.name)
+        if state is None:
+            return False
+        tensors, meta = state
+        self.options = {**self.defaults, **meta["options"]}
+        self._extractor = feature_extractor(self.options)
+        self._targets = Targets.from_dict(meta["targets"])
+        self._mu, self._sd = tensors.pop("mu").numpy(), tensors.pop("sd").numpy()
+        net = self._build_net(meta["in_dim"])
+        net.load_state_dict({k.removeprefix("net."): v for k, v in tensors.items()})
+        self._net, self._outputs = net.eval(), {}
+        self._restore(meta)
+        return True
+
+    @abstractmethod
+    def _fit(self, data: Dataset, seed: int) -> None:
+        """Train on the train split."""
+
+    @abstractmethod
+    def _score_videos(self, data: Dataset, videos: Sequence[Video]) -> None:
+        """Fill `_outputs` for the videos not yet scored."""
+
+    @abstractmethod
+    def _build_net(self, in_dim: int) -> nn.Module:
+        """The network, untrained, for inputs of `in_dim` features."""
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {}
+
+    def _restore(self, meta: dict[str, Any]) -> None:
+        return None

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,20 +30,14 @@ from torch import nn
 
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
-from adrbench.models.base import Model
-from adrbench.records import Pair, Prediction, Video
+from adrbench.records import Video
 from baselines.aqa_common import (
     FEATURE_DEFAULTS,
+    FeatureModel,
     Targets,
     VideoOutput,
     epochs_for,
-    feature_extractor,
-    load_state,
-    parse_args,
     positive_weight,
-    predictions,
-    save_state,
-    torch_threads,
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -158,29 +151,39 @@ class FineParserNet(nn.Module):
         return delta, self.labels(torch.stack(pooled, dim=1).mean(dim=1))
 
 
-class FineParserModel(Model):
+class FineParserModel(FeatureModel):
     """FineParser-lite exemplar-based relative scorer on cached feature sequences (see the module docstring)."""
 
     name = "fineparser"
-    trainable = True
+    variant = "fineparser-lite"
+    defaults = DEFAULTS
 
     def __init__(self, **args: str) -> None:
-        self.options = parse_args(self.name, args, DEFAULTS)
+        super().__init__(**args)
         if self.options["stages"] < 1 or self.options["tokens"] < 1 or self.options["voters"] < 1:
             raise ConfigError("fineparser: stages, tokens and voters must be at least 1")
-        self._extractor = feature_extractor(self.options)
-        self._net: FineParserNet | None = None
-        self._targets: Targets | None = None
-        self._mu = self._sd = np.zeros(0)
         self._seed = 0
         self._train: list[Video] = []
         self._train_ids: list[str] = []
         self._seqs: dict[str, np.ndarray] = {}
         self._bounds: dict[str, np.ndarray] = {}
-        self._outputs: dict[str, VideoOutput] = {}
 
-    def config(self) -> dict[str, Any]:
-        return {"variant": "fineparser-lite", **self.options}
+    def _build_net(self, in_dim: int) -> FineParserNet:
+        assert self._targets is not None
+        return FineParserNet(in_dim, self.options, len(self._targets.label_names))
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {"seed": self._seed, "train": [v.id for v in self._train]}
+
+    def _restore(self, meta: dict[str, Any]) -> None:
+        """The training exemplars come back as ids (their records come from `predict`'s data)."""
+        self._seed, self._train_ids, self._train, self._seqs, self._bounds = (
+            meta["seed"],
+            meta["train"],
+            [],
+            {},
+            {},
+        )
 
     def _sequence(self, data: Dataset, video: Video) -> np.ndarray:
         """The standardised K×D sequence and its stage boundaries, computed once per video."""
@@ -208,10 +211,6 @@ class FineParserModel(Model):
     def _group_members(self, group: str) -> list[int]:
         members = [i for i, v in enumerate(self._train) if v.group == group]
         return members or list(range(len(self._train)))
-
-    def fit(self, data: Dataset, seed: int) -> None:
-        with torch_threads(self.options["threads"]):
-            self._fit(data, seed)
 
     def _fit(self, data: Dataset, seed: int) -> None:
         torch.manual_seed(seed)
@@ -283,41 +282,3 @@ class FineParserModel(Model):
             self._outputs[v.id] = VideoOutput(
                 score, {n: float(mean_logits[j]) for j, n in enumerate(t.label_names)}
             )
-
-    def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        with torch_threads(self.options["threads"]):
-            return self._predict(data, items)
-
-    def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        videos = [v for it in items for v in ((data.videos[it.video_1], data.videos[it.video_2])
-                                               if isinstance(it, Pair) else (it,))]  # fmt: skip
-        self._score_videos(data, videos)
-        assert self._targets is not None
-        return predictions(data, items, self._targets, lambda v: self._outputs[v.id])
-
-    def save(self, directory: Path) -> bool:
-        if self._net is None or self._targets is None:
-            return False
-        tensors = {f"net.{k}": v for k, v in self._net.state_dict().items()}
-        tensors.update(mu=torch.as_tensor(self._mu), sd=torch.as_tensor(self._sd))
-        meta = {"options": self.options, "targets": self._targets.as_dict(), "seed": self._seed,
-                "train": [v.id for v in self._train], "in_dim": int(self._mu.size)}  # fmt: skip
-        save_state(directory, "fineparser", tensors, meta)
-        return True
-
-    def load(self, directory: Path) -> bool:
-        """Restore weights, settings and the training exemplars' ids (their records come from `predict`'s data)."""
-        state = load_state(directory, "fineparser")
-        if state is None:
-            return False
-        tensors, meta = state
-        self.options = {**DEFAULTS, **meta["options"]}
-        self._extractor = feature_extractor(self.options)
-        self._targets = Targets.from_dict(meta["targets"])
-        self._mu, self._sd = tensors.pop("mu").numpy(), tensors.pop("sd").numpy()
-        net = FineParserNet(meta["in_dim"], meta["options"], len(self._targets.label_names))
-        net.load_state_dict({k.removeprefix("net."): v for k, v in tensors.items()})
-        self._net, self._seed, self._outputs, self._seqs, self._bounds = net.eval(), meta["seed"], {}, {}, {}
-        self._train_ids = meta["train"]
-        self._train = []
-        return True

@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,22 +35,16 @@ from torch import nn
 
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
-from adrbench.models.base import Model
-from adrbench.records import Pair, Prediction, Video
+from adrbench.records import Video
 from baselines.aqa_common import (
     FEATURE_DEFAULTS,
+    FeatureModel,
     Targets,
     VideoOutput,
     epochs_for,
-    feature_extractor,
-    load_state,
-    parse_args,
     pooled,
     positive_weight,
-    predictions,
-    save_state,
     standardiser,
-    torch_threads,
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -210,24 +203,21 @@ class FeatureBuffer:
         self.idx = np.concatenate([self.idx, pick])
 
 
-class MagrModel(Model):
+class MagrModel(FeatureModel):
     """MAGR-lite regressor on cached per-video features (see the module docstring for what differs)."""
 
     name = "magr"
-    trainable = True
+    variant = "magr-lite"
+    defaults = DEFAULTS
 
     def __init__(self, **args: str) -> None:
-        self.options = parse_args(self.name, args, DEFAULTS)
+        super().__init__(**args)
         if self.options["sessions"] < 1:
             raise ConfigError("magr: sessions must be at least 1")
-        self._extractor = feature_extractor(self.options)
-        self._net: MagrNet | None = None
-        self._targets: Targets | None = None
-        self._mu = self._sd = np.zeros(0)
-        self._outputs: dict[str, Any] = {}
 
-    def config(self) -> dict[str, Any]:
-        return {"variant": "magr-lite", **self.options}
+    def _build_net(self, in_dim: int) -> MagrNet:
+        assert self._targets is not None
+        return MagrNet(in_dim, self.options["hidden"], len(self._targets.label_names))
 
     def _inputs(self, data: Dataset, videos: Sequence[Video]) -> torch.Tensor:
         assert self._targets is not None
@@ -239,10 +229,6 @@ class MagrModel(Model):
         if self._mu.size:
             x = (x - self._mu) / self._sd
         return torch.as_tensor(x, dtype=torch.float32)
-
-    def fit(self, data: Dataset, seed: int) -> None:
-        with torch_threads(self.options["threads"]):
-            self._fit(data, seed)
 
     def _fit(self, data: Dataset, seed: int) -> None:
         torch.manual_seed(seed)
@@ -305,11 +291,6 @@ class MagrModel(Model):
         both = torch.cat([train.graph_y[bi], train.graph_y[batch]])
         return loss + o["beta"] * graph_regulariser(torch.cat([fb, f]), both, block=len(fb))
 
-    def _video_output(self, data: Dataset, video: Video) -> VideoOutput:
-        if video.id not in self._outputs:
-            self._score_videos(data, [video])
-        return self._outputs[video.id]
-
     def _score_videos(self, data: Dataset, videos: Sequence[Video]) -> None:
         if self._net is None or self._targets is None:
             raise ConfigError("magr: predict called before fit (or load)")
@@ -326,37 +307,3 @@ class MagrModel(Model):
             self._outputs[v.id] = VideoOutput(
                 score, {n: float(logits[i, j]) for j, n in enumerate(t.label_names)}
             )
-
-    def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        with torch_threads(self.options["threads"]):
-            return self._predict(data, items)
-
-    def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        videos = [v for it in items for v in ((data.videos[it.video_1], data.videos[it.video_2])
-                                               if isinstance(it, Pair) else (it,))]  # fmt: skip
-        self._score_videos(data, videos)
-        assert self._targets is not None
-        return predictions(data, items, self._targets, lambda v: self._video_output(data, v))
-
-    def save(self, directory: Path) -> bool:
-        if self._net is None or self._targets is None:
-            return False
-        tensors = {f"net.{k}": v for k, v in self._net.state_dict().items()}
-        tensors.update(mu=torch.as_tensor(self._mu), sd=torch.as_tensor(self._sd))
-        meta = {"options": self.options, "targets": self._targets.as_dict(), "in_dim": int(self._mu.size)}
-        save_state(directory, "magr", tensors, meta)
-        return True
-
-    def load(self, directory: Path) -> bool:
-        state = load_state(directory, "magr")
-        if state is None:
-            return False
-        tensors, meta = state
-        self.options = {**DEFAULTS, **meta["options"]}
-        self._extractor = feature_extractor(self.options)
-        self._targets = Targets.from_dict(meta["targets"])
-        self._mu, self._sd = tensors.pop("mu").numpy(), tensors.pop("sd").numpy()
-        net = MagrNet(meta["in_dim"], meta["options"]["hidden"], len(self._targets.label_names))
-        net.load_state_dict({k.removeprefix("net."): v for k, v in tensors.items()})
-        self._net, self._outputs = net.eval(), {}
-        return True
