@@ -176,9 +176,13 @@ def _predict_pass(
     path: Path,
     stage: str,
     progress: Progress,
+    prepare: Callable[[], None],
     swap: bool = False,
-) -> dict[str, Prediction]:
-    """Predict every item not yet in `path`, appending each prediction as it comes; return them all by id."""
+) -> tuple[dict[str, Prediction], int]:
+    """Predict every item not yet in `path`, appending each prediction as it comes.
+
+    Returns every prediction by id and how many were already there; `prepare` (train or load the model) runs
+    only if something is left to predict."""
     from adrbench.protocols import answer_protocols, swap_pair, unswap_prediction
 
     record = PairPrediction if data.unit == "pair" else VideoPrediction
@@ -186,9 +190,11 @@ def _predict_pass(
     unknown = set(done) - {it.id for it in items}
     if unknown:
         raise AdrbenchError(f"{path} has predictions for items not in this run (e.g. {sorted(unknown)[0]!r})")
+    n_before = len(done)
     pending = [it for it in items if it.id not in done]
     if not pending:
-        return done
+        return done, n_before
+    prepare()
     step = max(1, model.batch_size)
     with path.open("a", encoding="utf-8") as handle:
         progress(stage, len(done), len(items))
@@ -205,7 +211,7 @@ def _predict_pass(
                 append_record(handle, pred)
                 done[prediction_id(pred)] = pred
             progress(stage, len(done), len(items))
-    return done
+    return done, n_before
 
 
 def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet) -> RunResult:
@@ -219,22 +225,21 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
 
     items = data.items(config.split)
     item_ids = [it.id for it in items]
-    both = data.unit == "pair" and config.orders == "both"
-    record = PairPrediction if data.unit == "pair" else VideoPrediction
-    n_resumed = len(read_done(out / PREDICTIONS_FILE, record))
-    complete = n_resumed == len(items) and (
-        not both or len(read_done(out / SWAPPED_FILE, record)) == len(items)
+    trained: list[bool] = []  # set once the model is ready: [whether it was trained rather than loaded]
+
+    def prepare() -> None:
+        if not trained:
+            trained.append(_fit_or_load(model, data, config, out, progress))
+            seed_everything(config.seed)
+
+    done, n_resumed = _predict_pass(
+        model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare
     )
-    trained = False
-    if not complete:
-        trained = _fit_or_load(model, data, config, out, progress)
-    seed_everything(config.seed)
-    done = _predict_pass(model, data, config, items, out / PREDICTIONS_FILE, "predict", progress)
-    swapped = (
-        _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, swap=True)
-        if both
-        else {}
-    )
+    swapped: dict[str, Prediction] = {}
+    if data.unit == "pair" and config.orders == "both":
+        swapped, _ = _predict_pass(
+            model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True
+        )
 
     progress("score", 0, 1)
     metrics = evaluate(
@@ -256,7 +261,7 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
         metrics=metrics,
         n_predicted=len(items) - n_resumed,
         n_resumed=n_resumed,
-        trained=trained,
+        trained=bool(trained and trained[0]),
     )
 
 
