@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TINY_ARGS
+from kept_fixtures import TINY_ARGS
 
 from adrbench.errors import ConfigError
 from kept.adapter import KeptModel
@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 def test_ddp_two_processes_agree(tmp_path: Path) -> None:
     factory = tmp_path / "factory.py"
     factory.write_text(
-        f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom conftest import make_dataset\n\n"
+        f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom kept_fixtures import make_dataset\n\n"
         "def build():\n    return make_dataset()\n"
     )
     out = tmp_path / "ddp"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import TINY_ARGS
+from kept_fixtures import TINY_ARGS
 
 from adrbench.errors import ConfigError
 from adrbench.records import PairPrediction, VideoPrediction

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import cli
+from spine_cli import cli
 
 
 def _lines(path: Path) -> list[dict]:
@@ -231,5 +231,7 @@ def test_leave_one_sport_out_and_validation_are_task_args(tmp_path: Path, plugin
     config = json.loads((out / "config.json").read_text())
     assert config["split_protocol"]["split_protocol"]["held_out"] == "Soccer"
     assert config["split_protocol"]["validation"]["method"] == "by-performer" and config["splits"]["val"] > 0
-    assert {json.loads(line)["pair_id"].split("_")[1] for line in (out / "predictions.jsonl").open()} == {"soccer"}
+    assert {json.loads(line)["pair_id"].split("_")[1] for line in (out / "predictions.jsonl").open()} == {
+        "soccer"
+    }
     assert cli("run", "--model", "slow-mean", "-T", "holdout=Socer").returncode == 2

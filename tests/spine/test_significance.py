@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import cli
+from spine_cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 
