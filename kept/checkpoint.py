@@ -14,7 +14,7 @@ from kept.config import KeptConfig
 from kept.state import KeptState, build_net
 
 WEIGHTS, CONFIG = "model.safetensors", "kept.json"
-FORMAT = "kept.checkpoint/1"
+FORMAT = "kept.checkpoint/2"  # 2: the tiny decoder reads the graph tokens by cross-attention
 
 
 def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
@@ -48,10 +48,15 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
     if saved.get("format") != FORMAT:
         from adrbench.errors import DataError
 
+        found = saved.get("format")
+        older = isinstance(found, str) and found.startswith("kept.checkpoint/")
         raise DataError(
             directory / CONFIG,
-            f"not a KEPT checkpoint (format {saved.get('format')!r}, expected {FORMAT})",
+            f"checkpoint format {found!r} is from another version of KEPT (this one reads {FORMAT})"
+            if older
+            else f"not a KEPT checkpoint (format {found!r}, expected {FORMAT})",
             field="format",
+            hint="retrain, or evaluate it with the adrbench version that wrote it" if older else None,
         )
     model_cfg = KeptConfig.from_args(saved["config"])
     if cfg is not None:

@@ -25,7 +25,8 @@ class KeptConfig:
     depth: int = 4  # tree depth K: a path is K-1 joint-group choices, J^(K-1) paths
     keyframes: int = 16  # N keyframes per video
     segments: int = 4  # score segments (ŝ is averaged over them, §3.4)
-    epochs: int = 6
+    epochs: int = 10
+    min_steps: int = 300  # ...but at least this many optimiser steps: small training sets get more epochs
     batch: int = 64  # pairs (or videos) per step
     lr: float = 2e-3
     weight_decay: float = 0.05
@@ -44,7 +45,7 @@ class KeptConfig:
     comment_items: int = 4  # pairs that get L_comment (it runs the text encoder with gradients)...
     comment_every: int = 4  # ...every this many steps (weighted up by it, so the expected loss is unchanged)
     max_text_tokens: int = 64
-    beam: int = 1  # 1 = greedy decoding
+    beam: int = 3  # beam width (1 = greedy); 3 chosen on a validation split (docs/kept.md)
     no_repeat_ngram: int = 0  # >0: decoding never repeats an n-gram of this length (stops looping sentences)
     no_comment: bool = False
     no_gnn: bool = False
@@ -67,8 +68,8 @@ class KeptConfig:
             raise ConfigError(
                 f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"
             )
-        if self.beam < 1 or self.epochs < 0 or self.batch < 1 or self.comment_every < 1:
-            raise ConfigError("kept: beam, batch and comment_every must be >= 1, epochs >= 0")
+        if min(self.beam, self.batch, self.comment_every) < 1 or min(self.epochs, self.min_steps) < 0:
+            raise ConfigError("kept: beam, batch and comment_every must be >= 1; epochs and min_steps >= 0")
 
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> KeptConfig:

@@ -96,6 +96,7 @@ TINY_ARGS = {
     "d": "16",
     "heads": "2",
     "epochs": "2",
+    "min_steps": "0",
     "batch": "8",
     "keyframes": "8",
     "segments": "2",

@@ -9,7 +9,7 @@ import pytest
 import torch
 from kept_fixtures import TINY_ARGS
 
-from adrbench.errors import ConfigError
+from adrbench.errors import ConfigError, DataError
 from adrbench.records import PairPrediction, VideoPrediction
 from kept.adapter import KeptModel
 from kept.config import KeptConfig
@@ -58,6 +58,13 @@ def test_checkpoint_round_trip_and_evaluation_without_training(tiny_pairs, tmp_p
     assert _dump(restored.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
     with pytest.raises(ConfigError):
         KeptModel(checkpoint=str(tmp_path / "missing")).fit(tiny_pairs, seed=0)
+    for found, message in (
+        ("kept.checkpoint/1", "another version of KEPT"),
+        ("other", "not a KEPT checkpoint"),
+    ):
+        (tmp_path / "ckpt" / "kept.json").write_text(json.dumps({**saved, "format": found}))
+        with pytest.raises(DataError, match=message):
+            KeptModel(checkpoint=str(tmp_path / "ckpt")).fit(tiny_pairs, seed=0)
 
 
 def test_options_are_parsed_and_checked() -> None:
@@ -152,3 +159,45 @@ def test_beam_search_decoding(tiny_pairs) -> None:
     model.fit(tiny_pairs, seed=0)
     preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
     assert all(isinstance(p.description, str) for p in preds) and model.config()["beam"] == 3
+
+
+@pytest.mark.parametrize(
+    ("epochs", "min_steps", "steps_per_epoch", "expected"),
+    [(6, 300, 58, 6), (6, 300, 2, 150), (6, 0, 2, 6), (0, 300, 2, 0), (1, 10, 3, 4)],
+)
+def test_small_training_sets_get_at_least_min_steps(epochs, min_steps, steps_per_epoch, expected) -> None:
+    from kept.training import epochs_to_run
+
+    cfg = KeptConfig(epochs=epochs, min_steps=min_steps)
+    assert epochs_to_run(cfg, steps_per_epoch) == expected
+
+
+def test_short_runs_train_min_steps(tiny_tools) -> None:
+    short = KeptModel(**{**TINY_ARGS, "depth": "3", "epochs": "1", "min_steps": "6"})
+    short.fit(tiny_tools, seed=0)
+    steps_per_epoch = -(-len(tiny_tools.videos_of("train")) // int(TINY_ARGS["batch"]))
+    assert len(short.history) == -(-6 // steps_per_epoch)
+
+
+def test_description_losses_do_not_move_the_path_choice(tiny_pairs) -> None:
+    from kept.adapter import activity_ids
+
+    model = KeptModel(**{**TINY_ARGS, "epochs": "0"})
+    model.fit(tiny_pairs, seed=0)
+    net = model.state.net.train()
+    ids = [v.id for v in tiny_pairs.videos_of("train")][:4]
+    feats = model._features.batch(tiny_pairs, ids)
+    feats["activity"] = activity_ids(model.state.meta, [tiny_pairs.videos[v] for v in ids])
+    targets = torch.tensor(net.decoder.encode_texts(["player 1 is better"] * 2))
+    readout = net.scorer.readout[0].weight  # only Q (hence p_r) depends on it
+
+    def grad_of(loss: torch.Tensor) -> torch.Tensor:
+        net.zero_grad()
+        loss.backward()
+        return 0.0 if readout.grad is None else float(readout.grad.abs().sum())
+
+    enc = net.encode(feats)
+    text = net.decoder(enc["H"][:2], enc["H"][2:], targets).logsumexp(-1).mean()
+    assert grad_of(text) == 0
+    assert net.graph.w.weight.grad.abs().sum() > 0  # ...while the graph still learns from the text
+    assert grad_of(net.encode(feats)["out"].sum()) > 0
