@@ -109,10 +109,10 @@ class KeptNet(nn.Module):
         """
         f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
         f_v2 = self.video_map(f_v)  # f'_V
-        q, hidden = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
+        q, proj = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
         p = path_distribution(q)
         weights = selection_weights(p, self.cfg.selection, self.training)
-        f_m = self.scorer.path_features(hidden, weights)  # f'_M of l* (eq. 1)
+        f_m = self.scorer.path_features(proj, weights)  # f'_M of l* (eq. 1)
         out: dict[str, torch.Tensor] = {"q": q, "p": p, "best": p.argmax(dim=-1)}
         if self.alignment is not None:
             f_vm = self.alignment.video(f_v, f_m)
@@ -125,7 +125,7 @@ class KeptNet(nn.Module):
         graph = self.graph(joints, f_vm)
         out.update(H=graph["H"], out=graph["out"], ikg=graph["ikg"])
         if self.training and self.decoder is not None and weights.requires_grad:
-            f_m_text = self.scorer.path_features(hidden, weights.detach())
+            f_m_text = self.scorer.path_features(proj, weights.detach())
             f_vm_text = self.alignment.video(f_v, f_m_text) if self.alignment is not None else f_m_text
             out["H"] = self.graph(joints, f_vm_text)["H"]
         return out

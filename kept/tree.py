@@ -20,6 +20,11 @@ def mlp(d_in: int, d: int, d_out: int | None = None) -> nn.Sequential:
     return nn.Sequential(nn.Linear(d_in, d), nn.GELU(), nn.Linear(d, d_out or d))
 
 
+#: Elements of per-path activations (paths × keyframes × d) computed at once: the per-path part of eq. 2 is
+#: memory-bound, so it runs in chunks of videos that stay in cache (K=6, 64 videos: 325 ms unchunked).
+CHUNK_ELEMENTS = 1 << 20
+
+
 class PathScorer(nn.Module):
     """Score net R_ψ (eq. 2): Q(l) = σ(F_R(MHCA(f'_M(l), f'_V))) for all J^(K-1) paths l in one batched pass.
 
@@ -29,52 +34,72 @@ class PathScorer(nn.Module):
     paths that share a prefix share its partial sum (about 1.3 additions per path instead of K-1). Q is one
     number per path, so MHCA takes the keyframe-averaged f'_M(l) as its query (with the usual residual); F_M's
     second layer and the query projection are linear, so they are fused and pre-multiplied with the keys of f'_V
-    once per video.
+    once per video. What is left per path (the GELU of F_M's hidden layer at every keyframe, then attention and
+    F_R) runs a few videos at a time, and the path mixture recomputes the hidden layer rather than storing
+    J^(K-1)·N·d activations per video.
     """
 
     def __init__(self, stat_dim: int, d: int, heads: int, n_groups: int, depth: int) -> None:
         super().__init__()
         self.d, self.heads, self.steps, self.n_groups = d, heads, depth - 1, n_groups
         self.register_buffer("paths", tree_paths(n_groups, depth), persistent=False)
-        self.first = nn.Linear(stat_dim * self.steps, d)  # F_M layer 1 (split per step in `hidden`)
+        self.first = nn.Linear(stat_dim * self.steps, d)  # F_M layer 1 (split per step in `projections`)
         self.second = nn.Linear(d, d)  # F_M layer 2
         self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
         self.readout = mlp(d, d, 1)  # F_R
 
-    def hidden(self, nodes: torch.Tensor) -> torch.Tensor:
-        """GELU(F_M layer 1) for every path: B×L×N×d from node statistics B×N×J×h (paths in `tree_paths` order)."""
-        b, n, j, h = nodes.shape
-        weight = self.first.weight.view(self.d, self.steps, h)
-        proj = torch.einsum("bnjh,dkh->bkjnd", nodes, weight)  # B×(K-1)×J×N×d, once per video
-        acc = proj[:, 0] + self.first.bias
+    def projections(self, nodes: torch.Tensor) -> torch.Tensor:
+        """W_k x for every step k and group: B×(K-1)×J×N×d from node statistics B×N×J×h (bias in step 0)."""
+        weight = self.first.weight.view(self.d, self.steps, nodes.shape[-1])
+        proj = torch.einsum("bnjh,dkh->bkjnd", nodes, weight)
+        return torch.cat([proj[:, :1] + self.first.bias, proj[:, 1:]], dim=1)
+
+    def hidden(self, proj: torch.Tensor) -> torch.Tensor:
+        """GELU(F_M layer 1) for every path: b×L×N×d from projections (paths in `tree_paths` order)."""
+        acc = proj[:, 0]
         for k in range(1, self.steps):  # extend every prefix by every group: index = prefix·J + group
             acc = (acc[:, :, None] + proj[:, k][:, None]).flatten(1, 2)
         return F.gelu(acc)
 
-    def path_features(self, hidden: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    def _chunks(self, proj: torch.Tensor) -> list[slice]:
+        per_video = len(self.paths) * proj.shape[3] * self.d
+        size = max(1, CHUNK_ELEMENTS // per_video)
+        return [slice(i, i + size) for i in range(0, proj.shape[0], size)]
+
+    def path_features(self, proj: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
         """f'_M = F_M(f_M) of the weighted path mixture Σ_l w_l f'_M(l) (exact since F_M's last layer is linear)."""
-        mixed = torch.einsum("bl,blnd->bnd", weights, hidden)
+        mixed = torch.cat(
+            [torch.einsum("bl,blnd->bnd", weights[c], self.hidden(proj[c])) for c in self._chunks(proj)]
+        )
         return self.second(mixed)  # the weights sum to 1, so the bias passes through unchanged
 
-    def forward(self, nodes: torch.Tensor, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Q (B×L, in [0,1]) and the per-path hidden activations (B×L×N×d) for nodes B×N×J×h and f'_V B×N×d."""
-        hid = self.hidden(nodes)
-        b, n_paths, _, d = hid.shape
-        hd = d // self.heads
-        pooled = hid.mean(dim=2)  # B×L×d: F_M's hidden layer averaged over keyframes
+    def video_terms(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Per-video factors of MHCA for f'_V B×M×d: query-key matrix B×d×H·M, its bias B×H·M, values B×M×H×hd."""
+        b, d, heads = video.shape[0], self.d, self.heads
+        hd = d // heads
         w_q, w_k, w_v = self.attn.in_proj_weight.chunk(3)
         b_q, b_k, b_v = self.attn.in_proj_bias.chunk(3)
-        keys = (video @ w_k.T + b_k).view(b, -1, self.heads, hd)  # B×M×H×hd
-        values = (video @ w_v.T + b_v).view(b, -1, self.heads, hd)
-        fused = (w_q @ self.second.weight).T.reshape(d, self.heads, hd)  # query of F_M's output
-        fused_bias = (w_q @ self.second.bias + b_q).view(self.heads, hd)
+        keys = (video @ w_k.T + b_k).view(b, -1, heads, hd)  # B×M×H×hd
+        values = (video @ w_v.T + b_v).view(b, -1, heads, hd)
+        fused = (w_q @ self.second.weight).T.reshape(d, heads, hd)  # query of F_M's output
+        fused_bias = (w_q @ self.second.bias + b_q).view(heads, hd)
         scale = 1.0 / math.sqrt(hd)
-        mat = torch.einsum("dhe,bmhe->bdhm", fused, keys).flatten(2) * scale  # per video: d × H·M
+        mat = torch.einsum("dhe,bmhe->bdhm", fused, keys).flatten(2) * scale
         bias = torch.einsum("he,bmhe->bhm", fused_bias, keys).flatten(1) * scale
-        logits = torch.baddbmm(bias[:, None], pooled, mat).view(b, n_paths, self.heads, -1)
-        attn = torch.einsum("blhm,bmhe->blhe", logits.softmax(dim=-1), values).reshape(b, n_paths, d)
-        out = self.second(pooled) + self.attn.out_proj(attn)  # residual: mean_n f'_M(l) + MHCA
-        return torch.sigmoid(self.readout(out).squeeze(-1)), hid
+        return mat, bias, values
+
+    def forward(self, nodes: torch.Tensor, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Q (B×L, in [0,1]) and the projections for `path_features`, for nodes B×N×J×h and f'_V B×N×d."""
+        proj = self.projections(nodes)
+        mat, bias, values = self.video_terms(video)
+        q = []
+        for c in self._chunks(proj):
+            pooled = self.hidden(proj[c]).mean(dim=2)  # b×L×d: F_M's hidden layer averaged over keyframes
+            logits = torch.baddbmm(bias[c, None], pooled, mat[c]).view(*pooled.shape[:2], self.heads, -1)
+            attn = torch.einsum("blhm,bmhe->blhe", logits.softmax(dim=-1), values[c]).flatten(2)
+            out = self.second(pooled) + self.attn.out_proj(attn)  # residual: mean_n f'_M(l) + MHCA
+            q.append(torch.sigmoid(self.readout(out).squeeze(-1)))
+        return torch.cat(q), proj
 
 
 def path_distribution(q: torch.Tensor) -> torch.Tensor:
