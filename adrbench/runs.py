@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from adrbench.jsonl import dumps
 
 CONFIG_FILE, METRICS_FILE, MODEL_DIR = "config.json", "metrics.json", "model"
+TRAINING_DIR = (
+    "training"  # a trainable model's in-progress state (Model.work_dir), gone once MODEL_DIR is saved
+)
 PREDICTIONS_FILE = "predictions.jsonl"  # (A,B) order: what the text and score metrics use
 SWAPPED_FILE = (
     "predictions_ba.jsonl"  # (B,A) order, mapped back to (A,B): the ordering protocol's second half

@@ -87,6 +87,7 @@ class KeptModel(Model):
             self.state.classify,
             seed + self.cfg.seed_offset,
             log=log.info,
+            resume_dir=self.work_dir,
         )
         self._encoded.clear()
 

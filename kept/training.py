@@ -8,9 +8,11 @@ gradients, so one seed gives the same batches on every rank.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -35,6 +37,9 @@ class TrainTensors:
     groups: list[str]  # V
     pairs: torch.Tensor  # Np×2 video positions (empty for video tasks)
     targets: list[list[int]]  # Np token ids of the ground-truth descriptions
+
+
+RESUME_FILE = "train_state.pt"
 
 
 def _pad(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -166,8 +171,14 @@ def train(
     classify: bool,
     seed: int,
     log: Callable[[str], None] | None = None,
+    resume_dir: Path | None = None,
 ) -> list[dict[str, float]]:
-    """Train `net` in place for `epochs_to_run` epochs; returns the mean loss parts per epoch."""
+    """Train `net` in place for `epochs_to_run` epochs; returns the mean loss parts per epoch.
+
+    With `resume_dir`, the whole training state (weights, optimiser, schedule, RNG, history) is written there
+    after every epoch, and a later call with the same folder continues after the last finished epoch: a killed
+    run loses at most one epoch and ends with the same weights as an uninterrupted one.
+    """
     import torch.distributed as dist
 
     distributed = dist.is_available() and dist.is_initialized()
@@ -188,9 +199,20 @@ def train(
     total_steps = max(1, steps_per_epoch * epochs)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: _schedule(s, total_steps))
     pad = net.decoder.pad if net.decoder is not None else 0
-    history = []
+    history: list[dict[str, float]] = []
+    resume = resume_dir / RESUME_FILE if resume_dir is not None else None
+    if resume is not None and resume.is_file():
+        saved = torch.load(resume, weights_only=True)
+        if saved["plan"] == [seed, epochs, total_steps]:
+            net.load_state_dict(saved["net"])
+            optimiser.load_state_dict(saved["optimiser"])
+            scheduler.load_state_dict(saved["scheduler"])
+            torch.set_rng_state(saved["rng"])
+            history = saved["history"]
+            if log is not None:
+                log(f"kept: resuming training after epoch {len(history)}/{epochs} from {resume}")
     net.train()
-    for epoch in range(epochs):
+    for epoch in range(len(history), epochs):
         gen = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
         order = torch.randperm(n_items, generator=gen)
         sums: dict[str, float] = {}
@@ -213,8 +235,25 @@ def train(
                 counts[k] = counts.get(k, 0) + 1
         sums = {k: v / counts[k] for k, v in sums.items()}
         history.append(sums)
+        if resume is not None and rank == 0:
+            state = {
+                "plan": [seed, epochs, total_steps],
+                "net": net.state_dict(),
+                "optimiser": optimiser.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "rng": torch.get_rng_state(),
+                "history": history,
+            }
+            _save_atomic(state, resume)
         if log is not None:
             shown = " ".join(f"{k}={v:.4f}" for k, v in sums.items())
             log(f"kept epoch {epoch + 1}/{epochs} {shown} ({time.perf_counter() - started:.1f}s)")
     net.eval()
     return history
+
+
+def _save_atomic(state: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)

@@ -28,6 +28,9 @@ class Model(ABC):
     #: hash, so changing them and starting again resumes the same run folder.
     runtime_args: ClassVar[frozenset[str]] = frozenset()
     batch_size: int = 64
+    #: Set by the runner before `fit`: a folder of the run where a trainable model may keep in-progress training
+    #: state (e.g. after every epoch), so that a killed run resumes its training; deleted once `save` succeeded.
+    work_dir: Path | None = None
 
     def fit(self, data: Dataset, seed: int) -> None:  # noqa: B027 - zero-shot models need no training
         """Train on the train split of `data`."""

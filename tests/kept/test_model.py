@@ -201,3 +201,41 @@ def test_description_losses_do_not_move_the_path_choice(tiny_pairs) -> None:
     assert grad_of(text) == 0
     assert net.graph.w.weight.grad.abs().sum() > 0  # ...while the graph still learns from the text
     assert grad_of(net.encode(feats)["out"].sum()) > 0
+
+
+class _Killed(Exception):
+    """Stands in for the process being killed in the middle of training."""
+
+
+def test_killed_training_resumes_after_its_last_epoch(tiny_pairs, tmp_path: Path, monkeypatch) -> None:
+    import kept.adapter
+
+    args = {**TINY_ARGS, "epochs": "3"}
+    whole = KeptModel(**args)
+    whole.fit(tiny_pairs, seed=0)
+    expected = _dump(whole.predict(tiny_pairs, tiny_pairs.items("test")))
+
+    messages: list[str] = []
+
+    def kill_after_epoch_2(message: str, *a) -> None:
+        messages.append(message % a if a else message)
+        if messages[-1].startswith("kept epoch 2/3"):
+            raise _Killed
+
+    monkeypatch.setattr(kept.adapter.log, "info", kill_after_epoch_2)
+    killed = KeptModel(**args)
+    killed.work_dir = tmp_path / "training"
+    with pytest.raises(_Killed):
+        killed.fit(tiny_pairs, seed=0)
+    assert (tmp_path / "training" / "train_state.pt").is_file()
+
+    messages.clear()
+    resumed = KeptModel(**args)
+    resumed.work_dir = tmp_path / "training"
+    resumed.fit(tiny_pairs, seed=0)
+    assert any("resuming training after epoch 2/3" in m for m in messages)
+    assert [m for m in messages if m.startswith("kept epoch")] == [
+        m for m in messages if m.startswith("kept epoch 3/3")
+    ]
+    assert len(resumed.history) == 3 and resumed.history == whole.history
+    assert _dump(resumed.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
