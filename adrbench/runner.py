@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -171,6 +172,19 @@ def _check_batch(model_name: str, batch_ids: list[str], preds: list[Prediction],
         )
 
 
+_SCORE_FIELDS = ("score", "score_1", "score_2")
+
+
+def _finite(pred: Prediction) -> Prediction:
+    """The prediction, or, if it holds a NaN or infinite score, the same item failed (counted, never written as
+    JSON's non-standard NaN, never stopping the run)."""
+    bad = [f for f in _SCORE_FIELDS if not math.isfinite(getattr(pred, f, None) or 0.0)]
+    if not bad:
+        return pred
+    error = f"non-finite {', '.join(bad)} from the model"
+    return pred.model_copy(update={f: None for f in bad} | {"meta": {**pred.meta, "error": error}})
+
+
 def _predict_pass(
     model: Model,
     data: Dataset,
@@ -204,7 +218,7 @@ def _predict_pass(
         for start in range(0, len(pending), step):
             batch = pending[start : start + step]
             shown = [swap_pair(p) for p in batch] if swap else batch
-            preds = list(model.predict(data, shown))
+            preds = [_finite(p) for p in model.predict(data, shown)]
             _check_batch(config.model, [it.id for it in shown], preds, record)
             if swap:
                 preds = [unswap_prediction(p) for p in preds]

@@ -109,8 +109,8 @@ class KeptNet(nn.Module):
         """
         f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
         f_v2 = self.video_map(f_v)  # f'_V
-        q, proj = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
-        p = path_distribution(q)
+        logits, proj = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
+        q, p = torch.sigmoid(logits), path_distribution(logits)
         weights = selection_weights(p, self.cfg.selection, self.training)
         f_m = self.scorer.path_features(proj, weights)  # f'_M of l* (eq. 1)
         out: dict[str, torch.Tensor] = {"q": q, "p": p, "best": p.argmax(dim=-1)}

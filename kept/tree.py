@@ -89,7 +89,8 @@ class PathScorer(nn.Module):
         return mat, bias, values
 
     def forward(self, nodes: torch.Tensor, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Q (B×L, in [0,1]) and the projections for `path_features`, for nodes B×N×J×h and f'_V B×N×d."""
+        """The logits of Q (B×L; Q = σ(logits)) and the projections for `path_features`, for nodes B×N×J×h and
+        f'_V B×N×d."""
         proj = self.projections(nodes)
         mat, bias, values = self.video_terms(video)
         q = []
@@ -98,13 +99,14 @@ class PathScorer(nn.Module):
             logits = torch.baddbmm(bias[c, None], pooled, mat[c]).view(*pooled.shape[:2], self.heads, -1)
             attn = torch.einsum("blhm,bmhe->blhe", logits.softmax(dim=-1), values[c]).flatten(2)
             out = self.second(pooled) + self.attn.out_proj(attn)  # residual: mean_n f'_M(l) + MHCA
-            q.append(torch.sigmoid(self.readout(out).squeeze(-1)))
+            q.append(self.readout(out).squeeze(-1))
         return torch.cat(q), proj
 
 
-def path_distribution(q: torch.Tensor) -> torch.Tensor:
-    """p_r (eq. 3): p(l_i) = Q(l_i) / Σ_i Q(l_i)."""
-    return q / q.sum(dim=-1, keepdim=True)
+def path_distribution(logits: torch.Tensor) -> torch.Tensor:
+    """p_r (eq. 3): p(l_i) = Q(l_i) / Σ_i Q(l_i), from the logits of Q = σ(logits) in log space, so that it stays
+    a distribution when every Q underflows to 0 (it did, in float32, for some adr-synth videos)."""
+    return F.logsigmoid(logits).softmax(dim=-1)
 
 
 def selection_weights(p: torch.Tensor, mode: str, training: bool) -> torch.Tensor:

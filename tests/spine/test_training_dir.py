@@ -1,4 +1,4 @@
-"""The runner gives a trainable model a folder for in-progress training state, and clears it once saved."""
+"""The runner: a folder for in-progress training state, cleared once the model is saved; non-finite scores."""
 
 from __future__ import annotations
 
@@ -44,3 +44,16 @@ def test_training_state_is_kept_until_the_model_is_saved(tmp_path: Path) -> None
     assert (tmp_path / TRAINING_DIR / "epoch-1").is_file()  # left for the next attempt to resume from
     assert _fit_or_load(Checkpointing(), None, config, tmp_path, lambda *a: None)
     assert (tmp_path / MODEL_DIR / "weights").is_file() and not (tmp_path / TRAINING_DIR).exists()
+
+
+def test_non_finite_scores_fail_their_item_only() -> None:
+    from adrbench.records import PairPrediction, VideoPrediction
+    from adrbench.runner import _finite
+
+    ok = PairPrediction(pair_id="p", score_1=3.0, score_2=4.0, description="x")
+    assert _finite(ok) is ok
+    nan = _finite(PairPrediction(pair_id="p", score_1=float("nan"), score_2=4.0, description="x"))
+    assert nan.score_1 is None and nan.score_2 == 4.0 and nan.description == "x"
+    assert nan.meta["error"] == "non-finite score_1 from the model"
+    inf = _finite(VideoPrediction(video_id="v", score=float("inf"), meta={"path": ["tip"]}))
+    assert inf.score is None and inf.meta == {"path": ["tip"], "error": "non-finite score from the model"}
