@@ -46,14 +46,16 @@ def iter_records(path: str | Path, record: type[R]) -> Iterator[R]:
                 raise DataError(path, err["msg"], line=lineno, field=field) from None
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a whole file so that readers see the old or the new content, never a partial one."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write a whole file (text as UTF-8, or bytes) so that readers see the old or the new content, never a
+    partial one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -148,7 +148,7 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
         return False
     progress("fit", 0, 1)
     seed_everything(config.seed)
-    model.work_dir = out / TRAINING_DIR
+    model.work_dir = work = out / TRAINING_DIR
     model.fit(data, config.seed)
     tmp = out / (MODEL_DIR + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -156,7 +156,7 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
     if model.save(tmp):
         shutil.rmtree(state, ignore_errors=True)
         tmp.rename(state)
-        shutil.rmtree(out / TRAINING_DIR, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     else:
         shutil.rmtree(tmp)
     progress("fit", 1, 1)

@@ -7,8 +7,8 @@ gradients, so one seed gives the same batches on every rank.
 
 from __future__ import annotations
 
+import io
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from adrbench.jsonl import write_atomic
 from kept.config import KeptConfig
 from kept.decoder import comment_loss
 from kept.network import KeptNet
@@ -244,16 +245,11 @@ def train(
                 "rng": torch.get_rng_state(),
                 "history": history,
             }
-            _save_atomic(state, resume)
+            buffer = io.BytesIO()
+            torch.save(state, buffer)
+            write_atomic(resume, buffer.getvalue())
         if log is not None:
             shown = " ".join(f"{k}={v:.4f}" for k, v in sums.items())
             log(f"kept epoch {epoch + 1}/{epochs} {shown} ({time.perf_counter() - started:.1f}s)")
     net.eval()
     return history
-
-
-def _save_atomic(state: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)

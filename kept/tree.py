@@ -93,14 +93,14 @@ class PathScorer(nn.Module):
         f'_V B×N×d."""
         proj = self.projections(nodes)
         mat, bias, values = self.video_terms(video)
-        q = []
+        scores = []
         for c in self._chunks(proj):
             pooled = self.hidden(proj[c]).mean(dim=2)  # b×L×d: F_M's hidden layer averaged over keyframes
             logits = torch.baddbmm(bias[c, None], pooled, mat[c]).view(*pooled.shape[:2], self.heads, -1)
             attn = torch.einsum("blhm,bmhe->blhe", logits.softmax(dim=-1), values[c]).flatten(2)
             out = self.second(pooled) + self.attn.out_proj(attn)  # residual: mean_n f'_M(l) + MHCA
-            q.append(self.readout(out).squeeze(-1))
-        return torch.cat(q), proj
+            scores.append(self.readout(out).squeeze(-1))
+        return torch.cat(scores), proj
 
 
 def path_distribution(logits: torch.Tensor) -> torch.Tensor:
