@@ -52,7 +52,7 @@ def build_adr(
             "file not found: this is not an Ego-Exo4D root",
             hint="pass the folder that holds takes.json and annotations/ (egoexo -o <root>)",
         )
-    describer = describer or TemplateDescriber()
+    describer = describer or TemplateDescriber(seed=seed)
     _check_out(out)
     tmp = temp_dir_beside(out)
     try:
@@ -279,10 +279,15 @@ def _make_pairs(
 def _describe_all(describer: Describer, pairs: list[tuple[Video, Video]]) -> tuple[list[str], list[dict]]:
     """Every pair's description: all at once (concurrent, cached) when the describer can, else one by one.
 
-    A describer with `describe_many` (the LLM ones) records what made each description in Pair.meta.
+    A describer with `describe_many` (the LLM ones) records what made each description in Pair.meta; one with
+    `describe_pair` (the template describer) adds its own Pair.meta entries (facts, extra references).
     """
     many = getattr(describer, "describe_many", None)
     if many is None:
+        with_meta = getattr(describer, "describe_pair", None)
+        if with_meta is not None:
+            found_meta = [with_meta(v1, v2) for v1, v2 in pairs]
+            return [text for text, _ in found_meta], [meta for _, meta in found_meta]
         return [describer.describe(v1, v2) for v1, v2 in pairs], [{} for _ in pairs]
     found = many(pairs)
     failed = [(pair, d.error) for pair, d in zip(pairs, found, strict=True) if d.error or d.text is None]

@@ -6,22 +6,18 @@ LLM clients. This module holds the protocol and the offline template describer u
 
 from __future__ import annotations
 
+import hashlib
 import re
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
+from adrbench.data.synth import grammar
+from adrbench.data.synth.facts import pair_facts, stated_facts
 from adrbench.records import Video
 
-GROUPS = ("elbow", "shoulder", "hip", "knee")
-ASPECTS = ("timing", "amplitude", "smoothness", "stability")
+GRAMMAR_VERSION = "1"
 
-#: "Player A <phrase> than Player B" for a group and aspect where A is the better one.
-_BETTER = {
-    "timing": "times the {single} movement better",
-    "amplitude": "uses a fuller range of motion at the {part}",
-    "smoothness": "moves the {part} more smoothly",
-    "stability": "keeps the {part} more stable",
-}
-_PLURAL = {"elbow": "elbows", "shoulder": "shoulders", "hip": "hips", "knee": "knees"}
 _JOINT_WORDS = re.compile(
     r"\b(elbows?|shoulders?|hips?|knees?|arms?|legs?|wrists?|ankles?|feet|foot|hands?|core|balance|"
     r"footwork|release|stance|grip)\b",
@@ -39,47 +35,65 @@ class Describer(Protocol):
 class TemplateDescriber:
     """Offline, deterministic describer.
 
-    With the generator's truth (`meta["skill"]`: group → aspect → [0,1]) it names the `max_points` joint groups
-    whose skill differs most and the aspect that differs most in each; otherwise it compares the mean expert
-    ratings and quotes the body parts the experts' comments name. Ends with who performs better overall.
+    With the synthetic generator's truth (`meta["kinematics"]` of both videos) it states the pair's most salient
+    measured differences (adrbench.data.synth.facts) through the stochastic grammar (adrbench.data.synth.grammar),
+    seeded by (seed, pair id, reference index), and gives test pairs `n_references` independently sampled
+    references. Otherwise it compares the mean expert ratings and quotes the body parts the experts' comments
+    name. Ends with who performs better overall (mean ratings differing by at least `tie_gap`).
     """
 
-    def __init__(self, max_points: int = 3, min_gap: float = 0.05) -> None:
-        self.max_points = max_points
-        self.min_gap = min_gap
+    def __init__(self, seed: int = 0, n_references: tuple[int, int] = (3, 5), tie_gap: float = 0.25) -> None:
+        self.seed = seed
+        self.n_references = n_references
+        self.tie_gap = tie_gap
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "describer": type(self).__name__,
+            "seed": self.seed,
+            "references_test": list(self.n_references),
+            "grammar": GRAMMAR_VERSION,
+        }
 
     def describe(self, video_1: Video, video_2: Video) -> str:
-        skill_1, skill_2 = video_1.meta.get("skill"), video_2.meta.get("skill")
-        if isinstance(skill_1, dict) and isinstance(skill_2, dict):
-            sentences = self._from_skill(skill_1, skill_2)
-        else:
-            sentences = self._from_comments(video_1, video_2)
-        sentences.append(_overall(video_1.score, video_2.score))
-        return " ".join(sentences)
+        return self.describe_pair(video_1, video_2)[0]
 
-    def _from_skill(self, skill_1: dict, skill_2: dict) -> list[str]:
-        gaps = []
-        for group in GROUPS:
-            if group not in skill_1 or group not in skill_2:
-                continue
-            diffs = {a: skill_1[group][a] - skill_2[group][a] for a in ASPECTS}
-            aspect = max(ASPECTS, key=lambda a: (abs(diffs[a]), -ASPECTS.index(a)))
-            mean_gap = sum(diffs.values()) / len(ASPECTS)
-            gaps.append((abs(mean_gap), group, aspect, diffs[aspect]))
-        gaps.sort(key=lambda g: (-g[0], GROUPS.index(g[1])))
-        sentences = []
-        for size, group, aspect, diff in gaps[: self.max_points]:
-            if size < self.min_gap:
-                break
-            better, worse = ("Player 1", "Player 2") if diff > 0 else ("Player 2", "Player 1")
-            sentences.append(
-                f"{better} {_BETTER[aspect].format(part=_PLURAL[group], single=group)} than {worse}."
+    def describe_pair(self, video_1: Video, video_2: Video) -> tuple[str, dict[str, Any]]:
+        """(description, Pair.meta entries): with generator truth, the stated facts and the other references."""
+        verdict = _verdict(video_1.score, video_2.score, self.tie_gap)
+        if not (_has_truth(video_1) and _has_truth(video_2)):
+            return " ".join([*self._from_comments(video_1, video_2), _overall(verdict)]), {}
+        truth_1, truth_2 = video_1.meta, video_2.meta
+        facts = pair_facts(
+            video_1.group,
+            truth_1["kinematics"],
+            truth_2["kinematics"],
+            (truth_1["phase_seconds"], truth_2["phase_seconds"]),
+        )
+        stated = stated_facts(facts)
+        pair_id = f"{video_1.id}__{video_2.id}"
+        low, high = self.n_references
+        count_rng = np.random.default_rng([self.seed, _stable_int(pair_id), 1_000_003])
+        n_refs = int(count_rng.integers(low, high + 1)) if video_1.split == "test" else 1
+        gap = abs((video_1.score or 0.0) - (video_2.score or 0.0))
+        texts = [
+            grammar.describe(
+                stated,
+                verdict,
+                gap,
+                video_1.category,
+                np.random.default_rng([self.seed, _stable_int(pair_id), i]),
             )
-        if not sentences:
-            sentences.append(
-                "Both players move their elbows, shoulders, hips and knees in a very similar way."
-            )
-        return sentences
+            for i in range(n_refs)
+        ]
+        meta: dict[str, Any] = {
+            "facts": [f.as_json() for f in stated],
+            "n_detectable": len(facts),
+            "verdict": verdict,
+        }
+        if n_refs > 1:
+            meta["references"] = texts[1:]
+        return texts[0], meta
 
     @staticmethod
     def _from_comments(video_1: Video, video_2: Video) -> list[str]:
@@ -93,7 +107,21 @@ class TemplateDescriber:
         return sentences
 
 
-def _overall(score_1: float | None, score_2: float | None) -> str:
-    if score_1 is None or score_2 is None or abs(score_1 - score_2) < 0.25:
+def _has_truth(video: Video) -> bool:
+    return isinstance(video.meta.get("kinematics"), dict) and "phase_seconds" in video.meta
+
+
+def _verdict(score_1: float | None, score_2: float | None, tie_gap: float) -> int | str:
+    if score_1 is None or score_2 is None or abs(score_1 - score_2) < tie_gap:
+        return "tie"
+    return 1 if score_1 > score_2 else 2
+
+
+def _overall(verdict: int | str) -> str:
+    if verdict == "tie":
         return "Overall, the two players perform at a similar level."
-    return "Overall, Player 1 performs better." if score_1 > score_2 else "Overall, Player 2 performs better."
+    return f"Overall, Player {verdict} performs better."
+
+
+def _stable_int(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")

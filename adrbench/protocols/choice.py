@@ -8,8 +8,10 @@ distractors exist the item has fewer options, and the reported chance level is t
 Each pair's choices and option order come from its own generator, seeded by sha256(seed, pair id), so they
 do not depend on which other pairs are evaluated or in what order.
 
-Scoring: `Model.choose` scores the options (argmax); a model without it is scored by the ROUGE-L F-measure
-(rouge-score tokenizer, no stemming) of its generated description against each option. A tie at the top
+Scoring: `Model.choose` scores the options (argmax); a model without it is scored by how well its generated
+description agrees with each option in content — the F1 of their claims (claims.py: who is better at which body
+part, read by the offline judge), which a role swap or a wrong body part changes and n-gram overlap does not —
+with the ROUGE-L F-measure (rouge-score tokenizer, no stemming) breaking ties. A tie at the top
 earns 1/m when the answer is one of the m tied options. An item with neither counts as wrong
 (`mcq_unanswered`). `mcq_picked_<kind>` is the share of items whose pick is a distractor of that kind.
 """
@@ -25,6 +27,8 @@ import numpy as np
 from adrbench.dataset import Dataset
 from adrbench.metrics import rouge_item_scores, rouge_stats
 from adrbench.models.base import Model
+from adrbench.protocols.claims import claim_f1
+from adrbench.protocols.judge import JUDGE_VERSION
 from adrbench.protocols.lexicon import LEXICON_VERSION, domain_of, replace_parts
 from adrbench.protocols.players import swap_players
 from adrbench.protocols.stats import (
@@ -40,6 +44,8 @@ from adrbench.protocols.stats import (
 from adrbench.records import Pair, PairPrediction
 
 KINDS = ("swapped", "wrong-part", "other-pair")
+_TIE_BREAK = 1e-3  # ROUGE-L only decides between options with equal claim F1
+_FALLBACK = f"claim-f1(judge-v{JUDGE_VERSION})+1e-3*rouge-l-f"
 
 
 @dataclass(frozen=True)
@@ -131,9 +137,12 @@ def collect_choice_scores(
     return {item.pair_id: model.choose(data, data.pairs[item.pair_id], item.options) for item in items}
 
 
-def _similarities(description: str, options: Sequence[str]) -> list[float]:
+def _similarities(description: str, options: Sequence[str], domain: str) -> list[float]:
+    """Claim F1 (claims.py: who is better at which body part) first, ROUGE-L F-measure to break ties."""
     stats = rouge_stats([description] * len(options), list(options), "L")
-    return rouge_item_scores(stats, "L")[:, 2].tolist()
+    rouge = rouge_item_scores(stats, "L")[:, 2]
+    pairs = zip(options, rouge, strict=True)
+    return [claim_f1(description, option, domain) + _TIE_BREAK * float(r) for option, r in pairs]
 
 
 def _credit(item: ChoiceItem, scores: Sequence[float]) -> tuple[float, dict[str, float]]:
@@ -173,20 +182,21 @@ def choice_metrics(
             if pred is None or not pred.description:
                 unanswered += 1
                 continue
-            given = _similarities(pred.description, item.options)
+            domain = domain_of(data.pairs[item.pair_id].category)
+            given = _similarities(pred.description, item.options, domain)
         credit[row], picked = _credit(item, given)  # type: ignore[arg-type]
         for kind in KINDS:
             picks[kind][row] = picked[kind]
     n = len(items)
     base = dict(k=k, seed=seed, distractors="swapped,wrong-part,other-pair", lexicon=f"v{LEXICON_VERSION}")
-    sig = signature("mcq_acc", **base, answer="choose-argmax", fallback="rouge-l-f", ties="split")
+    sig = signature("mcq_acc", **base, answer="choose-argmax", fallback=_FALLBACK, ties="split")
     chance = float(np.mean([1.0 / len(i.options) for i in items])) if items else None
     out = {
         "mcq_acc": ratio_entry(boot, credit, None, sig),
         "mcq_chance": entry(
             chance, None, n, signature("mcq_chance", **base, definition="mean 1/len(options)")
         ),
-        "mcq_fallback": count_entry(fallback, n, signature("mcq_fallback", similarity="rouge-l-f")),
+        "mcq_fallback": count_entry(fallback, n, signature("mcq_fallback", similarity=_FALLBACK)),
         "mcq_unanswered": count_entry(unanswered, n, signature("mcq_unanswered", policy="wrong")),
     }
     for kind in KINDS:

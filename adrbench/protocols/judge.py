@@ -18,7 +18,10 @@ Rules, applied in order (version `JUDGE_VERSION`; every cue list is below, as da
    next two words count ±2 with the cue's sign (more) or its opposite (less, fewer: "fewer errors" is +2);
    an intensifier (significantly, much, far, clearly ...) multiplies the next cue by 1.5; a negator (not, no,
    never, n't, without, cannot, hardly, barely, nor; "not only" excepted) flips the next cue; a
-   comparative verb followed by "by" is passive and flips ("is outperformed by"); after a deficiency verb
+   comparative verb followed by "by" is passive and flips ("is outperformed by"); "more"/"less" directly before
+   "than" is a comparative of its own (+2/−2: "bends less than") when the clause has no cue yet, else it
+   strengthens (more: +1 in the cue's direction) or reverses (less: 2 against it) what was said ("wobbles less
+   than" is +1); after a deficiency verb
    (lacks, struggles, fails, misses, needs, should) the clause's later positive cues are ignored (they name
    what is missing). "as well as" is not a cue. Words match a cue as written or after removing one of the
    suffixes s, es, d, ed, ing (absolute positive cues only as written: "wells" is not "well").
@@ -39,21 +42,24 @@ from typing import Literal
 
 from adrbench.protocols.players import NUMBERED, player_of, sub_ordinals
 
-JUDGE_VERSION = "1"
+JUDGE_VERSION = "2"
 Verdict = Literal[1, 2, "tie"] | None
 
 COMPARATIVE_POS = frozenset(
     "better superior superiority excel excels excelled excelling outperform outperformed outperforms outshine "
     "outshines outshone surpass surpasses surpassed outclass outclasses outclassed outdo outdoes outdid beats "
-    "stronger smoother cleaner fuller steadier quicker faster greater advantage edge dominate dominates".split()
+    "stronger smoother cleaner fuller steadier quicker faster greater advantage edge dominate dominates further "
+    "deeper bigger larger wider".split()
 )
-COMPARATIVE_NEG = frozenset("worse inferior weaker poorer sloppier shakier clumsier".split())
+COMPARATIVE_NEG = frozenset(
+    "worse inferior weaker poorer sloppier shakier clumsier jerkier choppier shallower stiffer".split()
+)
 ABSOLUTE_POS = frozenset(
     "good great excellent strong solid proficient proficiency effective effectively efficient efficiently precise "
     "precisely accurate accurately correct correctly proper properly consistent consistently stable stability "
     "steady steadily controlled smooth smoothly fluid fluidly clean cleanly skillful skilful skilled skillfully "
     "confident confidently successful successfully well impressive optimal balanced powerful explosive "
-    "coordinated mastery masterful crisp superb tight excellence".split()
+    "coordinated mastery masterful crisp superb tight excellence full prompt promptly".split()
 )
 ABSOLUTE_NEG = frozenset(
     "poor poorly bad badly weak weakness weaknesses inconsistent inconsistently inconsistency unstable instability "
@@ -61,7 +67,8 @@ ABSOLUTE_NEG = frozenset(
     "inaccurate inaccurately inefficient ineffective error errors mistake mistakes issue issues problem problems "
     "difficulty difficulties fall falls fell drop drops dropped slip slipped flaw flaws flawed fault faults "
     "faulty uncontrolled wobbly wobble loses lost losing limited suboptimal clumsy rushed deficient deficiency "
-    "fatigue sluggish rush".split()
+    "fatigue sluggish rush late lag delay shaky jitter jittery tremor tremors sway choppy jerky restricted "
+    "shallow".split()
 )
 #: Deficiency verbs: negative cues whose object (later positive cues in the clause) names what is missing.
 DEFICIENCY = frozenset("struggle lack fail miss need needs should".split())
@@ -169,6 +176,14 @@ def polarity(tokens: list[str]) -> tuple[float, bool]:
             continue
         if word in INTENSIFIERS:
             boost = 1.5
+            continue
+        if (word in MORE or word in LESS) and tokens[i + 1 : i + 2] == ["than"]:
+            # "bends less than", "wobbles more than": comparative on its own, or intensifying the cue before
+            seen = 1 if total > 0 else -1 if total < 0 else 0
+            if word in MORE:
+                total += seen * 1.0 if seen else 2.0
+            else:
+                total += -seen * 2.0 if seen else -2.0
             continue
         if word in MORE or word in LESS:
             for j in (i + 1, i + 2):

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-LEXICON_VERSION = "1"
+LEXICON_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,16 @@ SPORTS: tuple[Tag, ...] = (
         phrases=("core", "lower back", "upper back", "spine", "upper body", "chest", "abdomen"),
     ),
     _part("head", ("head", "heads"), phrases=("neck", "gaze", "eyes")),
-    _attr("balance", "balance", "balanced", "stability", "stable", "unstable", "steady", "wobble", "wobbly"),
-    _attr("timing", "timing", "timed", "times", "rhythm", "tempo", "early", "late", "sequence", "sequencing"),
+    _attr(
+        "balance",
+        *("balance", "balanced", "stability", "stable", "unstable", "steady", "steadier", "steadiness"),
+        *("wobble", "wobbles", "wobbling", "wobbly", "sway", "sways", "swaying"),
+    ),
+    _attr(
+        "timing",
+        *("timing", "timed", "times", "mistimed", "rhythm", "tempo", "early", "late", "sequence", "sequencing"),
+        *("lag", "lags", "delayed", "prompt", "promptly", "on time"),
+    ),
     _attr("power", "power", "powerful", "explosive", "explosiveness", "strength", "force"),
     _attr("footwork", "footwork", "steps", "stepping", "stride", "approach"),
     _attr("speed", "speed", "quickness", "quick", "fast", "faster", "slow", "slower", "pace"),
@@ -69,8 +77,15 @@ SPORTS: tuple[Tag, ...] = (
         "bending",
         "depth",
         "fuller",
+        "range",
+        "shallow",
+        "shallower",
     ),
-    _attr("smoothness", "smooth", "smoothly", "fluid", "fluidly", "flow", "jerky"),
+    _attr(
+        "smoothness",
+        *("smooth", "smoothly", "smoother", "fluid", "fluidly", "flow", "jerky", "jerkier", "choppy"),
+        *("jitter", "jittery", "tremor", "shaky", "shakier"),
+    ),
     _attr("posture", "posture", "stance", "alignment", "form", "position", "positioning"),
     _attr("consistency", "consistency", "consistent", "consistently", "inconsistent", "repeatable"),
     _attr(

@@ -5,10 +5,9 @@ Statements come from the pair's ground-truth description, split into clauses by 
 polarity; the others are dropped and counted (`probe_dropped`). In the statement the subject becomes "this
 player" and the other player "the other player" ("Player 2 keeps the knees more stable than Player 1" →
 "This player keeps the knees more stable than the other player."); an inherited subject is prefixed ("This
-player: a stiff knee."). The answer is the clause's subject — except on synthetic data whose videos carry the
-generator's truth (`Video.meta["skill"]`: group → aspect → value): when the statement names exactly one skill
-group, the answer is the player with the higher skill there (on the named aspect, else the mean over aspects)
-if the statement is positive, the lower one if negative.
+player: a stiff knee."), and the answer is the clause's subject. Synthetic pairs carry the generator's facts
+(`Pair.meta["facts"]`, measured from the motion): each stated fact becomes one statement, said of the better or
+the worse player by the same grammar that wrote the descriptions, with that player as the answer.
 
 Answers come from `Model.probe`; a model without it (None) is answered from its generated description: the
 judge's verdict over the clauses naming the statement's body parts (else its attributes), else over the whole
@@ -18,6 +17,7 @@ negative one. Statements left unanswered count as wrong (`probe_unanswered`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,13 +39,6 @@ from adrbench.protocols.stats import (
 )
 from adrbench.records import Pair, PairPrediction
 
-#: Aspect cue words of the synthetic generator's skill aspects (adrbench.data.describers.ASPECTS).
-ASPECT_CUES = {
-    "timing": ("time", "times", "timing", "timed"),
-    "amplitude": ("range", "fuller", "amplitude", "extension", "flexion"),
-    "smoothness": ("smooth", "smoothly", "smoother", "fluid", "jerky"),
-    "stability": ("stable", "stability", "steady", "steadier", "wobble"),
-}
 _MENTION = re.compile(r"@p([12])")
 
 
@@ -57,7 +50,7 @@ class Statement:
     answer: int
     positive: bool
     tags: frozenset[str]
-    source: str  # "text" (the clause's subject) or "skill" (the generator's truth)
+    source: str  # "text" (the clause's subject) or "facts" (the generator's facts)
 
 
 def _neutral(clause: Clause) -> str:
@@ -70,27 +63,10 @@ def _neutral(clause: Clause) -> str:
     return body[:1].upper() + body[1:] + "."
 
 
-def _skill_answer(data: Dataset, pair: Pair, clause: Clause, tags: frozenset[str]) -> int | None:
-    skill_1 = data.videos[pair.video_1].meta.get("skill")
-    skill_2 = data.videos[pair.video_2].meta.get("skill")
-    if not (isinstance(skill_1, dict) and isinstance(skill_2, dict)):
-        return None
-    groups = [g for g in skill_1 if g in tags and g in skill_2]
-    if len(groups) != 1:
-        return None
-    a, b = skill_1[groups[0]], skill_2[groups[0]]
-    words = set(re.findall(r"[a-z]+", clause.text))
-    aspects = [k for k, cues in ASPECT_CUES.items() if words & set(cues) and k in a and k in b]
-    keys = aspects[:1] or sorted(set(a) & set(b))
-    diff = float(np.mean([a[k] - b[k] for k in keys])) if keys else 0.0
-    if diff == 0:
-        return None
-    better = 1 if diff > 0 else 2
-    return better if clause.polarity > 0 else 3 - better
-
-
 def statements_of(data: Dataset, pair: Pair) -> tuple[list[Statement], int]:
-    """(statements, clauses dropped) of a pair's ground-truth description."""
+    """(statements, clauses dropped) of a pair: from its generator facts where it has them, else its description."""
+    if "facts" in pair.meta:
+        return _fact_statements(pair), 0
     if not pair.description:
         return [], 0
     out, dropped = [], 0
@@ -100,10 +76,23 @@ def statements_of(data: Dataset, pair: Pair) -> tuple[list[Statement], int]:
             dropped += 1
             continue
         tags = tag(clause.text, domain)
-        skill = _skill_answer(data, pair, clause, tags)
-        answer, source = (skill, "skill") if skill is not None else (clause.subject, "text")
-        out.append(Statement(_neutral(clause), answer, clause.polarity > 0, tags, source))
+        out.append(Statement(_neutral(clause), clause.subject, clause.polarity > 0, tags, "text"))
     return out, dropped
+
+
+def _fact_statements(pair: Pair) -> list[Statement]:
+    """One statement per stated fact (Pair.meta["facts"], synthetic data), said of the better or worse player."""
+    from adrbench.data.synth.facts import Fact
+    from adrbench.data.synth.grammar import probe_statement
+
+    out = []
+    domain = domain_of(pair.category)
+    for i, raw in enumerate(pair.meta["facts"]):
+        fact = Fact.from_json(raw)
+        digest = hashlib.sha256(f"{pair.id}|{i}".encode()).digest()
+        text, answer, positive = probe_statement(fact, np.random.default_rng(int.from_bytes(digest[:8], "little")))
+        out.append(Statement(text, answer, positive, tag(text, domain), "facts"))
+    return out
 
 
 def build_probe(data: Dataset, pairs: Sequence[Pair]) -> tuple[dict[str, list[Statement]], int]:
@@ -157,7 +146,7 @@ def probe_metrics(
     boot = VideoBootstrap([(data.pairs[i].video_1, data.pairs[i].video_2) for i in ids], n_boot, boot_seed)
     correct = np.zeros(len(ids))
     total = np.zeros(len(ids))
-    fallback = unanswered = skill = 0
+    fallback = unanswered = from_facts = 0
     for row, pid in enumerate(ids):
         stmts = items[pid]
         given = answers.get(pid)
@@ -169,13 +158,13 @@ def probe_metrics(
         for s, a in zip(stmts, given, strict=True):
             correct[row] += a == s.answer
             unanswered += a not in (1, 2)
-            skill += s.source == "skill"
+            from_facts += s.source == "facts"
         total[row] = len(stmts)
     n = int(total.sum())
     sig = signature(
         "probe_acc",
         statements=f"gt-clauses(judge-v{JUDGE_VERSION})",
-        truth="subject|skill",
+        truth="subject|facts",
         answer="probe",
         fallback=f"judge-by-part(lexicon-v{LEXICON_VERSION})",
         unanswered="wrong",
@@ -189,7 +178,7 @@ def probe_metrics(
         fallback, n, signature("probe_fallback", answer="generated description")
     )
     out["probe_unanswered"] = count_entry(unanswered, n, signature("probe_unanswered"))
-    out["probe_skill_truth"] = count_entry(
-        skill, n, signature("probe_skill_truth", source="Video.meta.skill")
+    out["probe_fact_truth"] = count_entry(
+        from_facts, n, signature("probe_fact_truth", source="Pair.meta.facts")
     )
     return out

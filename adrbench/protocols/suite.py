@@ -162,7 +162,7 @@ COUNT_SUFFIXES = (
     "dropped",
     "fallback",
     "unanswered",
-    "skill_truth",
+    "fact_truth",
 )
 
 

@@ -4,7 +4,9 @@
 - `judge_self_consistency`: verdict of the generated description vs the model's own two predicted scores.
 - `gt_verdict_agreement` (audit of the data): verdict of the ground-truth description vs the GT score order.
 Each is computed over the pairs where both sides are decided (verdict 1 or 2; scores differ); verdicts "tie"
-and None are counted (`*_tie`, `*_undecided`), never guessed. The judge is the offline rule set
+and None are counted (`*_tie`, `*_undecided`), never guessed.
+- `judge_winner_accuracy`: the same verdict against the GT order over every pair whose scores differ, a "tie" or
+  no verdict counting as wrong — so a text that never commits cannot hide behind the agreement's denominator. The judge is the offline rule set
 (`judge.verdict`) unless another callable (e.g. an LLM judge) is passed, with its name for the signature.
 """
 
@@ -40,6 +42,13 @@ def _agreement(boot: VideoBootstrap, verdicts: list[Verdict], winners: list[int 
     decided = np.array([v in (1, 2) and w is not None for v, w in zip(verdicts, winners, strict=True)])
     hits = np.array([float(v == w) for v, w in zip(verdicts, winners, strict=True)])
     return ratio_entry(boot, hits, None, sig, decided)
+
+
+def _accuracy(boot: VideoBootstrap, verdicts: list[Verdict], winners: list[int | None], sig: str) -> Entry:
+    """Like agreement, but over every pair with a true winner: a "tie" or no verdict counts as wrong."""
+    has_winner = np.array([w is not None for w in winners])
+    hits = np.array([float(v == w) for v, w in zip(verdicts, winners, strict=True)])
+    return ratio_entry(boot, hits, None, sig, has_winner)
 
 
 def _counts(prefix: str, verdicts: list[Verdict], judge_name: str) -> dict[str, Entry]:
@@ -78,6 +87,9 @@ def judge_metrics(
     return {
         "judge_winner_agreement": _agreement(
             boot, verdicts, gt, signature("judge_winner_agreement", judge=judge_name, against="gt-scores")
+        ),
+        "judge_winner_accuracy": _accuracy(
+            boot, verdicts, gt, signature("judge_winner_accuracy", judge=judge_name, against="gt-scores")
         ),
         "judge_self_consistency": _agreement(
             boot,

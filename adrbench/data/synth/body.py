@@ -1,4 +1,4 @@
-"""Forward kinematics of a 3D COCO body driven by joint angles, and skill-shaped joint-angle trajectories.
+"""Forward kinematics of a 3D COCO body driven by joint angles (used by adr-synth and fitnessaqa-synth).
 
 Angles (radians, per frame, left and right): shoulder flexion (0 = arm down, π = overhead), elbow flexion
 (0 = straight), hip flexion (0 = leg straight down, > 0 = thigh forward), knee flexion (0 = straight).
@@ -7,62 +7,14 @@ Body frame before yaw: x forward, y left, z up, metres.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 FPS = 30.0
-GROUPS = ("elbow", "shoulder", "hip", "knee")
-ASPECTS = ("timing", "amplitude", "smoothness", "stability")
-
-
-@dataclass(frozen=True)
-class Motion:
-    """How one joint group moves in an action: rest angle, swing amplitude, cycles per clip, left/right phase."""
-
-    rest: float
-    amplitude: float
-    cycles: float
-    phase_lr: float = 0.0
-    left: float = 1.0
-    right: float = 1.0
 
 
 def _unit(angle: np.ndarray) -> np.ndarray:
     """Direction in the sagittal plane at `angle` from straight down, towards forward (x)."""
     return np.stack([np.sin(angle), np.zeros_like(angle), -np.cos(angle)], axis=-1)
-
-
-def trajectory(
-    motion: Motion, aspects: dict[str, float], n_frames: int, rng: np.random.Generator
-) -> np.ndarray:
-    """T×2 (left, right) joint angles of one group for a performer with the given skill aspects ∈ [0,1].
-
-    timing → lag of the movement (up to 0.3 s), amplitude → fraction of the ideal swing (55–100%),
-    smoothness → 6–9 Hz tremor (up to 0.12 rad), stability → slow wobble (up to 0.2 rad).
-    """
-    t = np.arange(n_frames) / FPS
-    duration = n_frames / FPS
-    lag = (1.0 - aspects["timing"]) * 0.3
-    swing = motion.amplitude * (0.55 + 0.45 * aspects["amplitude"])
-    out = np.empty((n_frames, 2))
-    for side, (phase, mult) in enumerate(((0.0, motion.left), (motion.phase_lr, motion.right))):
-        u = np.clip((t - lag) / duration, 0.0, 1.0)
-        bump = 0.5 * (1.0 - np.cos(2 * np.pi * motion.cycles * u + phase))
-        freqs = rng.uniform(6.0, 9.0, size=2)
-        phases = rng.uniform(0, 2 * np.pi, size=4)
-        tremor = 0.06 * (
-            np.sin(2 * np.pi * freqs[0] * t + phases[0]) + np.sin(2 * np.pi * freqs[1] * t + phases[1])
-        )
-        wobble = 0.2 * np.sin(2 * np.pi * rng.uniform(0.5, 1.5) * t + phases[2])
-        out[:, side] = (
-            motion.rest
-            + rng.normal(0.0, 0.04)
-            + mult * swing * bump
-            + (1.0 - aspects["smoothness"]) * tremor
-            + (1.0 - aspects["stability"]) * wobble
-        )
-    return out
 
 
 def body_pose(
@@ -105,16 +57,3 @@ def body_pose(
     c, s = np.cos(yaw), np.sin(yaw)
     rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
     return kp @ rot.T + root[:, None, :]
-
-
-def sample_skill(ability: float, rng: np.random.Generator) -> dict[str, dict[str, float]]:
-    """Per-group, per-aspect skill in [0,1] around a performer's overall ability (group spread 0.15, aspect 0.1)."""
-    skill = {}
-    for group in GROUPS:
-        base = ability + rng.normal(0.0, 0.15)
-        skill[group] = {a: round(float(np.clip(base + rng.normal(0.0, 0.1), 0.0, 1.0)), 4) for a in ASPECTS}
-    return skill
-
-
-def group_skill(skill: dict[str, dict[str, float]], group: str) -> float:
-    return float(np.mean([skill[group][a] for a in ASPECTS]))

@@ -17,78 +17,12 @@ import numpy as np
 
 from adrbench.data import adr_layout as L
 from adrbench.data.egoexo import EGOEXO_JOINTS
-from adrbench.data.synth import body, experts
-from adrbench.data.synth.body import Motion
+from adrbench.data.synth import body, experts, motion
+from adrbench.data.synth.motion import ACTIONS, Action
 
-GENERATOR = "adrbench.synth.egoexo/1"
+GENERATOR = "adrbench.synth.egoexo/2"
 BASE_DS = 1_700_000_000_000  # epoch ms of the first synthetic submission
 
-#: Per sub-activity: the joint groups that decide the score, and how each group moves (body.Motion).
-ACTIONS: dict[str, tuple[tuple[str, ...], dict[str, Motion]]] = {
-    "Mid-Range Shooting": (
-        ("elbow", "knee"),
-        {
-            "elbow": Motion(1.5, -1.3, 1.0),
-            "shoulder": Motion(0.7, 1.6, 1.0),
-            "hip": Motion(0.2, 0.6, 1.0),
-            "knee": Motion(0.2, 1.0, 1.0),
-        },
-    ),
-    "Mikan Layup": (
-        ("elbow", "hip"),
-        {
-            "elbow": Motion(0.9, -0.7, 2.0, np.pi),
-            "shoulder": Motion(1.2, 1.5, 2.0, np.pi),
-            "hip": Motion(0.3, 1.1, 2.0, np.pi),
-            "knee": Motion(0.3, 1.2, 2.0, np.pi),
-        },
-    ),
-    "Reverse Layup": (
-        ("shoulder", "knee"),
-        {
-            "elbow": Motion(0.8, -0.6, 1.5, np.pi / 2),
-            "shoulder": Motion(1.0, 1.8, 1.5, np.pi / 2, 0.6, 1.0),
-            "hip": Motion(0.3, 1.0, 1.5, np.pi),
-            "knee": Motion(0.3, 1.3, 1.5, np.pi),
-        },
-    ),
-    "Juggling": (
-        ("knee",),
-        {
-            "elbow": Motion(1.2, 0.2, 1.0),
-            "shoulder": Motion(0.4, 0.3, 1.0),
-            "hip": Motion(0.1, 0.9, 3.0, np.pi),
-            "knee": Motion(0.4, 0.8, 3.0, np.pi),
-        },
-    ),
-    "Penalty Kick": (
-        ("hip", "knee"),
-        {
-            "elbow": Motion(0.8, 0.4, 1.0),
-            "shoulder": Motion(0.3, 0.9, 1.0, np.pi),
-            "hip": Motion(0.1, 1.4, 1.0, 0.0, 0.3, 1.0),
-            "knee": Motion(0.3, 1.5, 1.0, 0.0, 0.4, 1.0),
-        },
-    ),
-    "Dribbling": (
-        ("knee", "shoulder"),
-        {
-            "elbow": Motion(1.3, 0.3, 4.0, np.pi),
-            "shoulder": Motion(0.2, 0.5, 4.0, np.pi),
-            "hip": Motion(0.3, 0.7, 4.0, np.pi),
-            "knee": Motion(0.5, 0.9, 4.0, np.pi),
-        },
-    ),
-    "Climbing": (
-        ("shoulder", "elbow", "hip"),
-        {
-            "elbow": Motion(0.8, 1.0, 1.5, np.pi),
-            "shoulder": Motion(2.3, 0.7, 1.5, np.pi),
-            "hip": Motion(0.6, 0.9, 1.5, np.pi),
-            "knee": Motion(1.0, 1.2, 1.5, np.pi),
-        },
-    ),
-}
 _TASKS = {  # group → (scenario, parent id, task id, task name)
     "Mid-Range Shooting": ("Basketball", 6000, 6003, "Basketball Drills - Mid-Range Jump Shooting"),
     "Mikan Layup": ("Basketball", 6000, 6001, "Basketball Drills - Mikan Layup"),
@@ -144,14 +78,14 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
         else:
             scenario, parent, task_id, task_name = _TASKS[group]
             motions_group = group
-        decisive, motions = ACTIONS[motions_group]
+        action = ACTIONS[motions_group]
         split = _EGOEXO_SPLIT.get(item["split"], "test")
         # performer i of a sport and split does take i of each of that sport's drills (shared ability)
         person = (scenario, split, item["index"])
         if person not in abilities:
             abilities[person] = float(rng.beta(2.0, 2.0))
         participant = _participant_number(person)
-        skill = body.sample_skill(abilities[person], rng)
+        skill = motion.sample_skill(action, abilities[person], rng)
         name = f"synth_{scenario.lower().replace(' ', '')}_{k:04d}_{item['index']}"
         takes.append(
             {
@@ -172,17 +106,13 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
         )
         split_of[uid] = split.capitalize() if k % 11 == 0 else split
         n_frames = int(rng.integers(60, 91))
-        takes[-1]["duration_sec"] = round(n_frames / body.FPS, 3)
+        takes[-1]["duration_sec"] = round(n_frames / motion.FPS, 3)
         takes[-1]["task_end_sec"] = takes[-1]["duration_sec"]
         if split == "test":
             continue  # Ego-Exo4D withholds test annotations (no ratings, no body pose)
-        q = experts.quality(skill, decisive)
-        truth[uid] = {
-            "skill": skill,
-            "decisive_groups": list(decisive),
-            "quality": round(q, 6),
-            "generator": GENERATOR,
-        }
+        q = motion.quality(action, skill)
+        kp, truth[uid] = _take_motion(action, skill, n_frames, rng)
+        truth[uid].update(quality=round(q, 6), generator=GENERATOR)
         proficiency[split].append(
             {
                 "take_uid": uid,
@@ -196,10 +126,9 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
             }
         )
         transcripts[split][uid] = _write_commentary(
-            root, name, uid, task_id, task_name, skill, decisive, panel[scenario], item["rated"], q, k, rng
+            root, name, uid, task_id, task_name, action, skill, panel[scenario], item["rated"], q, k, rng
         )
         kinds = ("annotation", "automatic") if rng.random() < 0.25 else ("automatic",)
-        kp = _take_motion(skill, motions, n_frames, rng)
         for kind in kinds:
             _write_pose(root, split, uid, kp, kind, rng)
         n_pose += 1
@@ -241,8 +170,8 @@ def _write_commentary(
     uid: str,
     task_id: int,
     task_name: str,
-    skill: dict,
-    decisive: tuple[str, ...],
+    action: Action,
+    skill: motion.Skill,
     panel: list[experts.Expert],
     rated: bool,
     q: float,
@@ -254,7 +183,7 @@ def _write_commentary(
     entries = []
     for n_expert, e in enumerate(sorted(chosen)):
         expert = panel[e]
-        said = experts.comment(skill, decisive, int(rng.integers(1, 4)), rng)
+        said = experts.comment(action, skill, int(rng.integers(1, 4)), rng)
         rating: Any = experts.rate(expert, q, rng)
         if not rated:
             rating = "_none" if n_expert % 2 == 0 else "N/A"
@@ -277,7 +206,7 @@ def _write_commentary(
                 }
                 for i in range(len(said))
             ],
-            "proficiency": {"rating": rating, "why": experts.why(skill, decisive)},
+            "proficiency": {"rating": rating, "why": experts.why(action, skill)},
         }
         _dump(folder / expert.uid / "data.json", submission)
         if rng.random() < 0.05:  # an older submission of the same expert that must lose to the newer one
@@ -319,40 +248,87 @@ def _write_commentary(
 
 
 def _take_motion(
-    skill: dict, motions: dict[str, Motion], n_frames: int, rng: np.random.Generator
-) -> np.ndarray:
-    """The performer's T×17×3 joint positions (metres): skill-shaped angles, a drifting root, a random heading."""
-    angles = {g: body.trajectory(motions[g], skill[g], n_frames, rng) for g in body.GROUPS}
-    t = np.arange(n_frames) / body.FPS
+    action: Action, skill: motion.Skill, n_frames: int, rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The performer's T×17×3 joint positions (metres) and the take's generator truth.
+
+    Nuisances a model must see through: tempo (60–90 frames, jittered phase lengths), body height 1.5–2.0 m,
+    trunk lean, a drifting root at a random place and heading, and a camera frame tilted by up to 4°.
+    """
+    bounds = motion.phase_bounds(action, n_frames, rng)
+    trajectories = {g: motion.trajectory(action, g, skill, bounds, rng) for g in motion.GROUPS}
+    t = np.arange(n_frames) / motion.FPS
     root_xyz = np.stack(
         [
-            0.4 * t + rng.uniform(-2, 2),
+            rng.uniform(0.0, 0.6) * t + rng.uniform(-2, 2),
             np.full(n_frames, rng.uniform(-2, 2)),
             0.05 * np.abs(np.sin(2 * np.pi * t)),
         ],
         axis=-1,
     )
-    return body.body_pose(
-        angles,
-        float(rng.uniform(1.6, 1.9)),
+    kp = body.body_pose(
+        {g: trajectories[g].angles for g in motion.GROUPS},
+        float(rng.uniform(1.5, 2.0)),
         root_xyz,
         float(rng.uniform(-np.pi, np.pi)),
-        lean=0.1 + 0.05 * np.sin(np.pi * t),
+        lean=rng.uniform(0.05, 0.2) + 0.05 * np.sin(np.pi * t),
     )
+    kp = kp @ _tilt(rng).T
+    truth = {
+        "phases": list(action.phases),
+        "phase_frames": bounds.tolist(),
+        "phase_seconds": [round(float(b - a) / motion.FPS, 4) for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+        "skill": skill,
+        "kinematics": motion.measure(action, trajectories, bounds),
+        "decisive": [list(cell) for cell in action.decisive],
+        "decisive_groups": sorted({g for g, _, _ in action.decisive}),
+    }
+    return kp, truth
+
+
+def _tilt(rng: np.random.Generator) -> np.ndarray:
+    """A rotation about the two horizontal axes by up to 4° each: an imperfectly levelled camera rig."""
+    ax, ay = rng.uniform(-np.radians(4), np.radians(4), size=2)
+    rx = np.array([[1, 0, 0], [0, np.cos(ax), -np.sin(ax)], [0, np.sin(ax), np.cos(ax)]])
+    ry = np.array([[np.cos(ay), 0, np.sin(ay)], [0, 1, 0], [-np.sin(ay), 0, np.cos(ay)]])
+    return rx @ ry
+
+
+#: Keep every n-th frame in human `annotation` tracks (real ones are sparse, ≈ 10 fps of a 30 fps video).
+ANNOTATION_STEP = 1
+_LIMB_PAIRS = ((5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16))
+
+
+def _estimator_noise(kp: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """What a 2-D estimator + triangulation does to a clean track: per-take jitter of 0.3–1.0 cm, 0.3 % of
+    joint positions thrown 5–15 cm off, and 0.3 % of frames with one limb's left and right joints swapped."""
+    n_frames = kp.shape[0]
+    out = kp + rng.normal(0.0, rng.uniform(0.003, 0.010), size=kp.shape)
+    wild = rng.random(kp.shape[:2]) < 0.003
+    direction = rng.normal(size=kp.shape)
+    direction /= np.linalg.norm(direction, axis=-1, keepdims=True)
+    out[wild] += direction[wild] * rng.uniform(0.05, 0.15, size=(int(wild.sum()), 1))
+    for f in np.flatnonzero(rng.random(n_frames) < 0.003):
+        a, b = _LIMB_PAIRS[int(rng.integers(len(_LIMB_PAIRS)))]
+        out[f, [a, b]] = out[f, [b, a]]
+    return out
 
 
 def _write_pose(
     root: Path, split: str, uid: str, kp: np.ndarray, kind: str, rng: np.random.Generator
 ) -> None:
-    """ego_pose body file: frame → [{annotation3D: joint → {x, y, z}}], ~3% of joints absent (more on the face);
-    the automatic pseudo-ground truth is the same motion with 1 cm noise."""
+    """ego_pose body file: frame → [{annotation3D: joint → {x, y, z}}]; ~2 % of joints absent (8 % on the face)
+    plus occlusions of 3–10 frames; the automatic track carries estimator noise, the human one 3 mm."""
     n_frames = kp.shape[0]
-    if kind == "automatic":
-        kp = kp + rng.normal(0.0, 0.01, size=kp.shape)
+    kp = _estimator_noise(kp, rng) if kind == "automatic" else kp + rng.normal(0.0, 0.003, size=kp.shape)
     drop = rng.random((n_frames, 17)) < np.where(np.arange(17) < 5, 0.08, 0.02)
+    for j in np.flatnonzero(rng.random(17) < 0.15):
+        start = int(rng.integers(n_frames))
+        drop[start : start + int(rng.integers(3, 11)), j] = True
     coords = np.round(kp, 3).tolist()
     frames = {}
-    for f in range(n_frames):
+    step = ANNOTATION_STEP if kind == "annotation" else 1
+    for f in range(0, n_frames, step):
         joints = {}
         for j in range(17):
             if not drop[f, j]:

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from adrbench.data.jigsaws import GRS_ITEMS
-from adrbench.data.synth.body import ASPECTS
 
 FPS = 30.0
+ASPECTS = ("timing", "amplitude", "smoothness", "stability")  # tempo, economy, smoothness, stability
 USER_LEVEL = {"B": "N", "C": "I", "D": "E", "E": "E", "F": "I", "G": "N", "H": "N", "I": "N"}
 LEVEL_ABILITY = {"N": 0.4, "I": 0.6, "E": 0.8}
 #: Trials per task and user (repetitions), with the real totals: Suturing 39, Needle_Passing 28, Knot_Tying 36.

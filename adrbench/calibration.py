@@ -1,0 +1,311 @@
+"""Does a twin separate good models from bad? Reference predictions scored by the one evaluation path.
+
+Scores: the noise ceiling (the generator's true quality), a ridge regression on clip-level pose statistics plus a
+sub-activity one-hot (what a model that ignores time and joint choice can reach), and an oracle that measures the
+decisive cells of each sub-activity from the keypoints (what a model that looks at the right joints in the right
+phase can reach). Text (ADR, true scores in every prediction so that only the text varies): a held-out reference
+(correct content in other words), the same words with the players' roles swapped, another pair's description, the
+most common training description and one fixed sentence with the right winner — each scored against the pair's
+remaining references.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from scipy import signal
+from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from adrbench.dataset import Dataset
+from adrbench.evaluate import evaluate
+from adrbench.features.pose import pose_summary
+from adrbench.protocols.players import swap_players
+from adrbench.records import Pair, PairPrediction, Video, VideoPrediction
+
+ALPHAS = np.logspace(-2, 5, 15)
+TEXT_KEYS = (
+    "bleu_4",
+    "bleu",
+    "meteor",
+    "rouge_l",
+    "judge_winner_agreement",
+    "judge_winner_accuracy",
+    "probe_acc",
+    "mcq_acc",
+    "part_recall",
+    "bleu_4_multiref",
+    "meteor_multiref",
+)
+
+
+# ----------------------------------------------------------------------------------------------- scores
+
+
+def _train_test_videos(data: Dataset, split: str) -> tuple[list[Video], list[Video]]:
+    return list(data.videos_of("train")), list(data.videos_of(split))
+
+
+def _one_hot(videos: Sequence[Video], groups: Sequence[str]) -> np.ndarray:
+    return np.array([[v.group == g for g in groups] for v in videos], dtype=np.float64)
+
+
+def ridge_clip_statistics(data: Dataset, split: str = "test") -> dict[str, float]:
+    """video id → score from ridge (alpha by leave-one-out CV) on clip pose statistics + sub-activity one-hot."""
+    train, test = _train_test_videos(data, split)
+    groups = sorted({v.group for v in train})
+
+    def features(videos: Sequence[Video]) -> np.ndarray:
+        return np.concatenate([_clip_features(data, videos), _one_hot(videos, groups)], axis=1)
+
+    model = make_pipeline(StandardScaler(), RidgeCV(alphas=ALPHAS))
+    model.fit(features(train), np.array([v.score for v in train], dtype=np.float64))
+    return dict(zip([v.id for v in test], model.predict(features(test)).tolist(), strict=True))
+
+
+def logistic_clip_statistics(data: Dataset, split: str = "test") -> dict[str, dict[str, int]]:
+    """video id → error labels from one logistic regression per error (C by 5-fold CV) on clip pose statistics,
+    fitted on the training clips that carry the label: the labels' linear floor."""
+    train, test = _train_test_videos(data, split)
+    out: dict[str, dict[str, int]] = {v.id: {} for v in test}
+    for name in data.label_names:
+        tr = [v for v in train if name in v.labels]
+        te = [v for v in test if name in v.labels]
+        if not tr or not te or len({v.labels[name] for v in tr}) < 2:
+            continue
+        model = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=10, max_iter=2000))
+        model.fit(_clip_features(data, tr), [v.labels[name] for v in tr])
+        for v, y in zip(te, model.predict(_clip_features(data, te)), strict=True):
+            out[v.id][name] = int(y)
+    return out
+
+
+def _clip_features(data: Dataset, videos: Sequence[Video]) -> np.ndarray:
+    return np.stack([pose_summary(data.keypoints(v.id), data.skeleton) for v in videos])
+
+
+def label_calibration(data: Dataset, split: str = "test") -> dict[str, float | None]:
+    """F1 per error of the logistic floor, through the task's own metrics."""
+    labels = logistic_clip_statistics(data, split)
+    preds = [VideoPrediction(video_id=v.id, labels=labels[v.id]) for v in data.items(split)]
+    metrics = evaluate(data, preds, split, n_bootstrap=0)["metrics"]
+    return {k: e["value"] for k, e in metrics.items() if k.startswith("f1")}
+
+
+def generator_quality(data: Dataset, split: str = "test") -> dict[str, float]:
+    """video id → the generator's true quality (mapped to the score range): the noise ceiling."""
+    return {v.id: 1.0 + 9.0 * float(v.meta["quality"]) for v in data.videos_of(split)}
+
+
+def _group_angles(keypoints: np.ndarray, data: Dataset, group: str) -> np.ndarray:
+    """T×2 joint angles (rad) of a group's left and right joint from 3-D keypoints; gaps interpolated."""
+    out = []
+    for j in data.skeleton.groups[group]:
+        a, b = data.skeleton.angles[j]
+        u, w = keypoints[:, a] - keypoints[:, j], keypoints[:, b] - keypoints[:, j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = np.sum(u * w, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(w, axis=-1))
+        angle = np.arccos(np.clip(cos, -1.0, 1.0))
+        ok = np.isfinite(angle)
+        t = np.arange(len(angle))
+        out.append(np.interp(t, t[ok], angle[ok]) if ok.any() else np.zeros(len(angle)))
+    return np.stack(out, axis=1)
+
+
+def _smooth(x: np.ndarray, width: int) -> np.ndarray:
+    kernel = np.ones(width) / width
+    padded = np.pad(x, ((width // 2, width // 2), (0, 0)), mode="edge")
+    return np.stack([np.convolve(padded[:, s], kernel, mode="valid") for s in range(x.shape[1])], axis=1)
+
+
+_ONSETS = np.linspace(0.0, 0.45, 46)
+_LOWPASS = signal.butter(4, 6.0, fs=30.0)
+MEASURES = ("range", "timing", "smoothness", "steadiness")  # the order of `cell_measures`
+
+
+def cell_measures(angles: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Range, onset, tremor power and wobble of one group in one phase, measured from its T×2 angles.
+
+    A 3-frame median filter removes single-frame outliers, then a 4th-order Butterworth at 6 Hz (zero phase)
+    splits the angle into a slow and a fast part. Tremor power = mean square of the fast part in the phase. The
+    slow part is fitted, per side, by a constant plus a raised-cosine excursion over 55 % of the phase at the
+    best of 46 onsets (least squares): range = |fitted amplitude|, onset = the best onset, wobble = RMS of the
+    fit's residual. All means of left and right.
+    """
+    x = angles.copy()
+    for s in range(x.shape[1]):
+        padded = np.pad(x[:, s], 1, mode="edge")
+        x[:, s] = np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+    slow = signal.filtfilt(*_LOWPASS, x, axis=0, padlen=min(15, len(x) - 1))
+    fast = x - slow
+    end = max(end, start + 4)
+    length = end - start
+    u = np.arange(length) / length
+    out = np.zeros((x.shape[1], 4))
+    for s in range(x.shape[1]):
+        seg = slow[start:end, s]
+        best = None
+        for onset in _ONSETS:
+            z = np.clip((u - onset) / 0.55, 0.0, 1.0)
+            design = np.stack([np.ones(length), 0.5 * (1 - np.cos(2 * np.pi * z))], axis=1)
+            coef, *_ = np.linalg.lstsq(design, seg, rcond=None)
+            resid = seg - design @ coef
+            sse = float(resid @ resid)
+            if best is None or sse < best[0]:
+                best = (sse, abs(float(coef[1])), float(onset), float(np.sqrt(np.mean(resid**2))))
+        if best is not None:
+            out[s, 0], out[s, 1], out[s, 3] = best[1], best[2], best[3]
+    out[:, 2] = np.mean(np.square(fast[start:end]), axis=0)
+    return out.mean(axis=0)
+
+
+def keypoint_noise(keypoints: np.ndarray) -> float:
+    """Mean square frame-to-frame change of the rigid eye–ear distances: the track's own noise power."""
+    pairs = ((1, 3), (2, 4), (1, 2))
+    d = np.stack([np.linalg.norm(keypoints[:, a] - keypoints[:, b], axis=-1) for a, b in pairs], axis=1)
+    step = np.diff(d, axis=0)
+    return float(np.nanmean(np.square(step)))
+
+
+def decisive_oracle(data: Dataset, split: str = "test") -> dict[str, float]:
+    """video id → score from a ridge per sub-activity on the decisive cells' measures (`cell_measures`, the
+    measure of each cell's aspect, plus the track's noise power), phases located from the generator's truth:
+    what looking at the right joints in the right phase gives."""
+    train, test = _train_test_videos(data, split)
+    out: dict[str, float] = {}
+
+    def features(videos: Sequence[Video]) -> np.ndarray:
+        rows = []
+        for v in videos:
+            kp = data.keypoints(v.id)
+            bounds = v.meta["phase_frames"]
+            row = [keypoint_noise(kp)]
+            for group, phase, aspect in v.meta["decisive"]:
+                p = v.meta["phases"].index(phase)
+                measures = cell_measures(_group_angles(kp, data, group), bounds[p], bounds[p + 1])
+                row.append(measures[MEASURES.index(aspect)])
+            rows.append(row)
+        return np.asarray(rows, dtype=np.float64)
+
+    for group in sorted({v.group for v in train}):
+        tr = [v for v in train if v.group == group]
+        te = [v for v in test if v.group == group]
+        if not te:
+            continue
+        model = make_pipeline(StandardScaler(), RidgeCV(alphas=ALPHAS))
+        model.fit(features(tr), np.array([v.score for v in tr], dtype=np.float64))
+        out.update(zip([v.id for v in te], model.predict(features(te)).tolist(), strict=True))
+    return out
+
+
+def _score_predictions(data: Dataset, split: str, scores: dict[str, float]) -> list:
+    if data.unit == "pair":
+        return [
+            PairPrediction(pair_id=p.id, score_1=scores[p.video_1], score_2=scores[p.video_2])
+            for p in data.items(split)
+        ]
+    return [VideoPrediction(video_id=v.id, score=scores[v.id]) for v in data.items(split)]
+
+
+def score_calibration(
+    data: Dataset, split: str = "test", references: dict[str, Callable[[Dataset, str], dict[str, float]]] | None = None
+) -> dict[str, dict[str, float | None]]:
+    """name → {spearman, relative_l2} of each reference scorer, through the task's own metrics."""
+    references = references or {
+        "noise ceiling (generator quality)": generator_quality,
+        "ridge on clip statistics": ridge_clip_statistics,
+        "decisive-cell oracle (keypoints)": decisive_oracle,
+    }
+    out = {}
+    for name, scorer in references.items():
+        metrics = evaluate(data, _score_predictions(data, split, scorer(data, split)), split, n_bootstrap=0)
+        m = metrics["metrics"]
+        out[name] = {k: m[k]["value"] for k in ("spearman", "relative_l2") if k in m}
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- text
+
+
+def held_out_dataset(data: Dataset, split: str = "test") -> tuple[Dataset, dict[str, str]]:
+    """(data with each multi-reference pair's last reference removed, pair id → that removed reference)."""
+    pairs = dict(data.pairs)
+    held: dict[str, str] = {}
+    for pid in data.splits[split]:
+        pair = pairs[pid]
+        refs = list(pair.meta.get("references", []))
+        if not refs:
+            continue
+        held[pid] = refs.pop()
+        meta = {**pair.meta, "references": refs} if refs else {k: v for k, v in pair.meta.items() if k != "references"}
+        pairs[pid] = pair.model_copy(update={"meta": meta})
+    return dataclasses.replace(data, pairs=pairs, _keypoints=data._keypoints), held
+
+
+def _other_pair(pairs: Sequence[Pair], seed: int) -> dict[str, str]:
+    """pair id → the id of another pair of the same sub-activity (a seeded derangement within each group)."""
+    rng = np.random.default_rng(seed)
+    out: dict[str, str] = {}
+    by_group: dict[str, list[str]] = {}
+    for p in pairs:
+        by_group.setdefault(p.group, []).append(p.id)
+    for ids in by_group.values():
+        if len(ids) < 2:
+            continue
+        shift = int(rng.integers(1, len(ids)))
+        order = [ids[int(i)] for i in rng.permutation(len(ids))]
+        out.update({a: b for a, b in zip(order, order[shift:] + order[:shift], strict=True)})
+    return out
+
+
+def text_candidates(data: Dataset, split: str = "test", seed: int = 0) -> tuple[Dataset, dict[str, dict[str, str]]]:
+    """(scoring dataset, candidate name → pair id → text) for the pairs that have a held-out reference."""
+    from baselines.sanity import most_common
+
+    scoring, held = held_out_dataset(data, split)
+    ids = [pid for pid in data.splits[split] if pid in held]
+    other = _other_pair([data.pairs[i] for i in ids], seed)
+    common = most_common([p.description for p in data.items("train") if p.description]) or ""
+
+    def winner_sentence(pid: str) -> str:
+        pair = data.pairs[pid]
+        s1, s2 = data.videos[pair.video_1].score, data.videos[pair.video_2].score
+        if s1 is None or s2 is None or abs(s1 - s2) < 0.25:
+            return "Overall, the two players perform at a similar level."
+        return f"Overall, Player {1 if s1 > s2 else 2} performs better."
+
+    candidates = {
+        "held-out reference (correct content, other words)": {i: held[i] for i in ids},
+        "held-out reference, players swapped": {i: swap_players(held[i]) for i in ids},
+        "another pair's description (same sub-activity)": {i: held[other[i]] for i in ids if i in other},
+        "most common training description (= mean)": {i: common for i in ids},
+        "one fixed sentence with the right winner": {i: winner_sentence(i) for i in ids},
+    }
+    scoring = dataclasses.replace(scoring, splits={**scoring.splits, split: ids}, _keypoints=data._keypoints)
+    return scoring, candidates
+
+
+def text_calibration(
+    data: Dataset, split: str = "test", seed: int = 0, n_bootstrap: int = 0
+) -> dict[str, dict[str, float | None]]:
+    """candidate → {metric: value} with true scores in every prediction, through the one evaluation path."""
+    scoring, candidates = text_candidates(data, split, seed)
+    out = {}
+    for name, texts in candidates.items():
+        preds = []
+        for pid in scoring.splits[split]:
+            pair = scoring.pairs[pid]
+            preds.append(
+                PairPrediction(
+                    pair_id=pid,
+                    score_1=scoring.videos[pair.video_1].score,
+                    score_2=scoring.videos[pair.video_2].score,
+                    description=texts.get(pid),
+                )
+            )
+        metrics = evaluate(scoring, preds, split, n_bootstrap=n_bootstrap, seed=seed)["metrics"]
+        out[name] = {k: metrics[k]["value"] for k in TEXT_KEYS if k in metrics}
+    return out
