@@ -144,20 +144,19 @@ def cell_measures(angles: np.ndarray, start: int, end: int) -> np.ndarray:
     end = max(end, start + 4)
     length = end - start
     u = np.arange(length) / length
+    z = np.clip((u[None, :] - _ONSETS[:, None]) / 0.55, 0.0, 1.0)
+    bumps = 0.5 * (1 - np.cos(2 * np.pi * z))  # onsets × frames
+    bc = bumps - bumps.mean(axis=1, keepdims=True)
+    var_b = np.maximum(np.sum(bc**2, axis=1), 1e-12)
     out = np.zeros((x.shape[1], 4))
     for s in range(x.shape[1]):
-        seg = slow[start:end, s]
-        best = None
-        for onset in _ONSETS:
-            z = np.clip((u - onset) / 0.55, 0.0, 1.0)
-            design = np.stack([np.ones(length), 0.5 * (1 - np.cos(2 * np.pi * z))], axis=1)
-            coef, *_ = np.linalg.lstsq(design, seg, rcond=None)
-            resid = seg - design @ coef
-            sse = float(resid @ resid)
-            if best is None or sse < best[0]:
-                best = (sse, abs(float(coef[1])), float(onset), float(np.sqrt(np.mean(resid**2))))
-        if best is not None:
-            out[s, 0], out[s, 1], out[s, 3] = best[1], best[2], best[3]
+        yc = slow[start:end, s] - slow[start:end, s].mean()
+        cov = bc @ yc
+        sse = float(yc @ yc) - cov**2 / var_b  # residual of the best line in each bump, all onsets at once
+        best = int(np.argmin(sse))
+        out[s, 0] = abs(cov[best] / var_b[best])
+        out[s, 1] = _ONSETS[best]
+        out[s, 3] = np.sqrt(max(float(sse[best]), 0.0) / length)
     out[:, 2] = np.mean(np.square(fast[start:end]), axis=0)
     return out.mean(axis=0)
 
@@ -211,7 +210,9 @@ def _score_predictions(data: Dataset, split: str, scores: dict[str, float]) -> l
 
 
 def score_calibration(
-    data: Dataset, split: str = "test", references: dict[str, Callable[[Dataset, str], dict[str, float]]] | None = None
+    data: Dataset,
+    split: str = "test",
+    references: dict[str, Callable[[Dataset, str], dict[str, float]]] | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """name → {spearman, relative_l2} of each reference scorer, through the task's own metrics."""
     references = references or {
@@ -240,7 +241,11 @@ def held_out_dataset(data: Dataset, split: str = "test") -> tuple[Dataset, dict[
         if not refs:
             continue
         held[pid] = refs.pop()
-        meta = {**pair.meta, "references": refs} if refs else {k: v for k, v in pair.meta.items() if k != "references"}
+        meta = (
+            {**pair.meta, "references": refs}
+            if refs
+            else {k: v for k, v in pair.meta.items() if k != "references"}
+        )
         pairs[pid] = pair.model_copy(update={"meta": meta})
     return dataclasses.replace(data, pairs=pairs, _keypoints=data._keypoints), held
 
@@ -261,7 +266,9 @@ def _other_pair(pairs: Sequence[Pair], seed: int) -> dict[str, str]:
     return out
 
 
-def text_candidates(data: Dataset, split: str = "test", seed: int = 0) -> tuple[Dataset, dict[str, dict[str, str]]]:
+def text_candidates(
+    data: Dataset, split: str = "test", seed: int = 0
+) -> tuple[Dataset, dict[str, dict[str, str]]]:
     """(scoring dataset, candidate name → pair id → text) for the pairs that have a held-out reference."""
     from baselines.sanity import most_common
 

@@ -19,7 +19,7 @@ earns 1/m when the answer is one of the m tied options. An item with neither cou
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,11 +79,12 @@ class PairIndex:
             self.by_group.setdefault(p.group, []).append(p)
             self.by_category.setdefault(p.category, []).append(p)
 
-    def pools(self, pair: Pair) -> Iterator[list[Pair]]:
-        """Other pairs: same sub-activity, then same sport, then other sports (each sorted by id; lazily)."""
-        yield [p for p in self.by_group.get(pair.group, []) if p.id != pair.id]
-        yield [p for p in self.by_category.get(pair.category, []) if p.group != pair.group]
-        yield [p for p in self.pairs if p.category != pair.category]
+    def pools(self, pair: Pair) -> Iterator[Callable[[], list[Pair]]]:
+        """Other pairs: same sub-activity, then same sport, then other sports (each sorted by id), each built
+        only when called."""
+        yield lambda: [p for p in self.by_group.get(pair.group, []) if p.id != pair.id]
+        yield lambda: [p for p in self.by_category.get(pair.category, []) if p.group != pair.group]
+        yield lambda: [p for p in self.pairs if p.category != pair.category]
 
 
 def choice_item(
@@ -104,9 +105,10 @@ def choice_item(
 
     offer(swap_players(pair.description), "swapped")
     offer(replace_parts(pair.description, rng, domain_of(pair.category)), "wrong-part")
-    for pool in index.pools(pair):
+    for make_pool in index.pools(pair):
         if len(chosen) >= k:
             break
+        pool = make_pool()
         for i in rng.permutation(len(pool)):
             if len(chosen) >= k:
                 break

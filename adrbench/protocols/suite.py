@@ -27,6 +27,9 @@ from adrbench.protocols.verdicts import RULES, Judge, gt_verdict_metrics, judge_
 from adrbench.records import Pair, PairPrediction
 
 META_KEY = "protocols"
+#: Text metrics also reported against every reference (max over references). The skip-bigram ROUGE-S/SU4 are
+#: left out: quadratic in the text length per reference, they would dominate the scoring time of a run.
+MULTIREF_KEYS = ("bleu_1", "bleu_2", "bleu_3", "bleu_4", "bleu", "rouge_1", "rouge_2", "rouge_l", "meteor")
 
 
 def digest(texts: Sequence[str]) -> str:
@@ -114,7 +117,7 @@ def protocol_metrics(
 
     out.update(part_metrics(data, pairs, ab, **boot))
     if any(len(references_of(p)) > 1 for p in pairs):
-        out.update(multi_reference_metrics(pairs, ab, **boot))
+        out.update(multi_reference_metrics(pairs, ab, MULTIREF_KEYS, **boot))
     return out
 
 

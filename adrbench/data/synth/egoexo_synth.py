@@ -277,7 +277,9 @@ def _take_motion(
     truth = {
         "phases": list(action.phases),
         "phase_frames": bounds.tolist(),
-        "phase_seconds": [round(float(b - a) / motion.FPS, 4) for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+        "phase_seconds": [
+            round(float(b - a) / motion.FPS, 4) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ],
         "skill": skill,
         "kinematics": motion.measure(action, trajectories, bounds),
         "decisive": [list(cell) for cell in action.decisive],

@@ -20,13 +20,16 @@ class Expert:
 
 
 def make_experts(n: int, rng: np.random.Generator) -> list[Expert]:
-    """`n` experts with 6-character uids, a severity bias ~N(0, 0.5) and a noise level in [0.3, 0.8]."""
+    """`n` experts with 6-character uids, a severity bias ~N(0, 0.5) and a noise level in [0.3, 0.8]; the
+    biases of a panel average zero (a panel is calibrated as a whole, so sports differ only in skill)."""
     alphabet = np.array(list(string.ascii_lowercase + string.digits))
-    experts = []
-    for _ in range(n):
-        uid = "".join(rng.choice(alphabet, size=6))
-        experts.append(Expert(uid, float(rng.normal(0.0, 0.5)), float(rng.uniform(0.3, 0.8))))
-    return experts
+    uids = ["".join(rng.choice(alphabet, size=6)) for _ in range(n)]
+    biases = rng.normal(0.0, 0.5, size=n)
+    noises = rng.uniform(0.3, 0.8, size=n)
+    return [
+        Expert(uid, float(b), float(s))
+        for uid, b, s in zip(uids, biases - biases.mean(), noises, strict=True)
+    ]
 
 
 def rate(expert: Expert, q: float, rng: np.random.Generator) -> int:
@@ -41,7 +44,9 @@ def comment(action: Action, skill: Skill, n: int, rng: np.random.Generator) -> l
     """
     decisive = set(action.decisive)
     cells = [(g, p, a) for g in GROUPS for p in action.phases for a in ASPECTS if _said(action, g, p, a)]
-    weights = np.array([(3.0 if c in decisive else 1.0) * (0.02 + abs(skill[c[0]][c[1]][c[2]] - 0.5)) for c in cells])
+    weights = np.array(
+        [(3.0 if c in decisive else 1.0) * (0.02 + abs(skill[c[0]][c[1]][c[2]] - 0.5)) for c in cells]
+    )
     picks = rng.choice(len(cells), size=min(n, len(cells)), replace=False, p=weights / weights.sum())
     out = []
     for i in sorted(picks):

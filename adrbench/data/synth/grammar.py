@@ -38,7 +38,12 @@ _MOVEMENT = {
     "elbow": ("elbow extension", "elbow movement", "elbow action"),
     "shoulder": ("shoulder lift", "shoulder swing", "shoulder movement", "shoulder action"),
 }
-_VERB = {"knee": ("bends", "flexes"), "hip": ("flexes", "drives"), "elbow": ("extends", "bends"), "shoulder": ("swings",)}
+_VERB = {
+    "knee": ("bends", "flexes"),
+    "hip": ("flexes", "drives"),
+    "elbow": ("extends", "bends"),
+    "shoulder": ("swings",),
+}
 
 # {W}/{L}: better/worse player, {Wp}/{Lp}: their possessives, {P}/{Pb}: part (with article / bare),
 # {M}: movement noun, {V}: verb, {adv}: size adverb (with trailing space or empty), {ph}: phase phrase,
@@ -201,7 +206,9 @@ def fact_clause(
         movement = _pick(_MOVEMENT[head.group], rng)
         verb = _pick(_VERB[head.group], rng)
     else:
-        with_article = f"{parts[0][0]} and {parts[1][1]}" if part_choice != 1 else f"both {groups[0]}s and {groups[1]}s"
+        with_article = (
+            f"{parts[0][0]} and {parts[1][1]}" if part_choice != 1 else f"both {groups[0]}s and {groups[1]}s"
+        )
         bare = f"{parts[0][1]} and {parts[1][1]}"
         movement = f"{groups[0]} and {groups[1]} movements"
         verb = "moves"

@@ -154,7 +154,8 @@ def sample_skill(action: Action, ability: float, rng: np.random.Generator) -> Sk
         zg = rng.normal()
         skill[group] = {
             phase: {
-                a: round(_Z.cdf(SHARED_ABILITY * z + GROUP_ABILITY * zg + own * rng.normal()), 4) for a in ASPECTS
+                a: round(_Z.cdf(SHARED_ABILITY * z + GROUP_ABILITY * zg + own * rng.normal()), 4)
+                for a in ASPECTS
             }
             for phase in action.phases
         }
@@ -219,8 +220,10 @@ def trajectory(
             f1, f2 = rng.uniform(8.0, 12.0, size=2)
             ph = rng.uniform(0, 2 * np.pi, size=3)
             # two unit-RMS sinusoids summed have RMS 1; one has RMS 1/√2
-            tremor[:, side] += tremor_rms * window * (
-                np.sin(2 * np.pi * f1 * time + ph[0]) + np.sin(2 * np.pi * f2 * time + ph[1])
+            tremor[:, side] += (
+                tremor_rms
+                * window
+                * (np.sin(2 * np.pi * f1 * time + ph[0]) + np.sin(2 * np.pi * f2 * time + ph[1]))
             )
             wobble[:, side] += (
                 wobble_rms * np.sqrt(2) * window * np.sin(2 * np.pi * rng.uniform(2.5, 4.0) * time + ph[2])
