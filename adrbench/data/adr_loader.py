@@ -36,7 +36,7 @@ def find_video_root(root: Path, provenance: dict, given: str | Path | None = Non
         if isinstance(recorded, str) and recorded:
             folder = root / recorded  # an absolute recorded path stays absolute
             if (folder / "takes.json").is_file():
-                return folder
+                return folder.resolve()
     return None
 
 

@@ -137,20 +137,21 @@ def test_takes_without_body_pose_keep_their_video_for_the_extractor(tmp_path: Pa
 def test_video_root_found_again_or_named(tmp_path: Path):
     names = write_egoexo(tmp_path / "egoexo")
     build_adr(tmp_path / "egoexo", tmp_path / "adr")
-    shutil.move(
-        tmp_path / "adr", tmp_path / "moved"
-    )  # the relative root breaks; the absolute one still holds
-    assert load_adr(tmp_path / "moved").video_root.resolve() == (tmp_path / "egoexo").resolve()
-    shutil.move(tmp_path / "egoexo", tmp_path / "elsewhere")
+    (tmp_path / "deeper").mkdir()
+    adr = tmp_path / "deeper" / "adr"
+    shutil.move(tmp_path / "adr", adr)  # the relative root (../egoexo) breaks; the absolute one holds
+    assert load_adr(adr).video_root == (tmp_path / "egoexo").resolve()
+    shutil.move(tmp_path / "egoexo", tmp_path / "deeper" / "egoexo")  # both moved together: the relative one
+    assert load_adr(adr).video_root == (tmp_path / "deeper" / "egoexo").resolve()
+    shutil.move(tmp_path / "deeper" / "egoexo", tmp_path / "elsewhere")
     with pytest.raises(DataError) as err:
-        load_adr(tmp_path / "moved")
-    assert (
-        err.value.field == "video_path" and names["f"] in str(err.value) and "video_root=" in str(err.value)
-    )
-    data = get_task("adr").load(tmp_path / "moved", video_root=str(tmp_path / "elsewhere"))
+        load_adr(adr)
+    message = str(err.value)
+    assert err.value.field == "video_path" and names["f"] in message and "video_root=" in message
+    data = get_task("adr").load(adr, video_root=str(tmp_path / "elsewhere"))
     assert exists(data.video_root, data.videos[names["f"]].video_path)
     with pytest.raises(DataError, match="video root not found"):
-        get_task("adr").load(tmp_path / "moved", video_root=str(tmp_path / "nowhere"))
+        get_task("adr").load(adr, video_root=str(tmp_path / "nowhere"))
 
 
 def test_download_without_expert_commentary_names_the_part(tmp_path: Path):
