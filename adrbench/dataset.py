@@ -32,7 +32,9 @@ class Dataset:
     """One loaded task: records, splits of evaluation items, and per-video keypoints loaded lazily once.
 
     `splits` maps a split name ("train", "test", ...) to item ids: pair ids when `unit == "pair"`,
-    video ids when `unit == "video"`.
+    video ids when `unit == "video"`. `video_root` is the folder `Video.video_path` values are relative to
+    (resolve them with adrbench.data.media); it is `root` unless the task keeps its videos elsewhere (ADR: the
+    Ego-Exo4D root).
     """
 
     task: str
@@ -46,7 +48,12 @@ class Dataset:
     label_names: tuple[str, ...] = ()
     provenance: dict[str, Any] = field(default_factory=dict)
     keypoint_loader: Callable[[Video], np.ndarray] | None = None
+    video_root: Path | None = None
     _keypoints: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.video_root is None:
+            self.video_root = self.root
 
     def items(self, split: str) -> list[Pair] | list[Video]:
         """The evaluation items of a split, in a fixed order."""

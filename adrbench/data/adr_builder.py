@@ -1,7 +1,9 @@
 """Build the ADR dataset folder from an Ego-Exo4D download (paper §2, Table 1; format in docs/adr-format.md).
 
-Ground-truth score per take = mean of its experts' numeric 1–10 ratings; comments = all its experts' comments;
-pairs = all unordered pairs of takes of the same sub-activity and split, optionally capped (seeded).
+Ground-truth score per take = mean of its experts' numeric 1–10 ratings (optionally each expert's scale
+normalised first); comments = all its experts' comments; keypoints = its body pose on a uniform 30 fps frame
+grid, or none (then its exo video, for a keypoint extractor); pairs = all unordered pairs of takes of the same
+sub-activity and split, optionally capped (seeded).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +25,51 @@ from adrbench.data import adr_layout as L
 from adrbench.data import egoexo
 from adrbench.data.describers import Describer, TemplateDescriber
 from adrbench.data.files import file_sha256, read_json, save_npy_atomic, temp_dir_beside
-from adrbench.errors import AdrbenchError, DataError
+from adrbench.data.ratings import RATING_NORMS, RatingScales, fit_scales
+from adrbench.errors import AdrbenchError, ConfigError, DataError
 from adrbench.records import Pair, Video
 
 #: Optional generator truth next to takes.json (written only by the synthetic twin): take_uid → meta entries.
 TRUTH_FILE = "adrbench_truth.json"
 
 MaxPairs = int | Mapping[tuple[str, str], int] | None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How the real files are read; each is recorded in provenance.json.
+
+    rating_norm: "none" (the paper's plain mean) or "per-expert" (ratings z-scored within each expert and mapped
+    back to 1–10 before the mean). video_resolution: "auto" (full resolution, else `downscaled/448`, whichever is
+    on disk), "full" or "448". pose_track: the body-pose track preferred when a take has both ("automatic", dense,
+    or "annotation", human and sparse). max_gap_s: unposed frames are interpolated across gaps up to this long.
+    """
+
+    rating_norm: str = "none"
+    video_resolution: str = "auto"
+    pose_track: str = "automatic"
+    max_gap_s: float = egoexo.MAX_GAP_S
+
+    def check(self) -> None:
+        choices = {
+            "rating_norm": RATING_NORMS,
+            "video_resolution": egoexo.VIDEO_RESOLUTIONS,
+            "pose_track": egoexo.POSE_TRACKS,
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {getattr(self, name)!r}")
+        if not 0 <= self.max_gap_s <= 10:
+            raise ConfigError(f"max_gap_s must be between 0 and 10 seconds, got {self.max_gap_s}")
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "rating_norm": self.rating_norm,
+            "video_resolution": self.video_resolution,
+            "pose_track_preferred": self.pose_track,
+            "pose_fps": egoexo.FPS,
+            "pose_max_gap_s": self.max_gap_s,
+        }
 
 
 def build_adr(
@@ -38,6 +79,7 @@ def build_adr(
     seed: int = 0,
     describer: Describer | None = None,
     source_label: str | None = None,
+    options: BuildOptions | None = None,
 ) -> dict[str, Any]:
     """Read an Ego-Exo4D root and write the ADR folder `out` atomically; returns the build report.
 
@@ -46,17 +88,20 @@ def build_adr(
     `source_label` replaces the absolute Ego-Exo4D path in provenance.json (used for byte-identical synthetic builds).
     """
     root, out = Path(egoexo_root), Path(out)
+    options = options or BuildOptions()
+    options.check()
     if not (root / "takes.json").exists():
         raise DataError(
             root / "takes.json",
             "file not found: this is not an Ego-Exo4D root",
             hint="pass the folder that holds takes.json and annotations/ (egoexo -o <root>)",
         )
+    egoexo.require_ratings_folder(root)
     describer = describer or TemplateDescriber(seed=seed)
     _check_out(out)
     tmp = temp_dir_beside(out)
     try:
-        report = _build_into(root, tmp, max_pairs, seed, describer, source_label)
+        report = _build_into(root, tmp, max_pairs, seed, describer, source_label, options, out)
         _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -84,8 +129,29 @@ def _swap_in(tmp: Path, out: Path) -> None:
         os.replace(tmp, out)
 
 
+@dataclass
+class _Kept:
+    """A take that made it into ADR, before its score is put on the chosen rating scale."""
+
+    take: egoexo.Take
+    egoexo_split: str
+    grouping: tuple[str, str]
+    ratings: dict[str, egoexo.Rating]
+    keypoints_path: str | None
+    meta: dict[str, Any]
+    video_path: str | None
+    comments: list[str]
+
+
 def _build_into(
-    root: Path, out: Path, max_pairs: MaxPairs, seed: int, describer: Describer, source_label: str | None
+    root: Path,
+    out: Path,
+    max_pairs: MaxPairs,
+    seed: int,
+    describer: Describer,
+    source_label: str | None,
+    options: BuildOptions,
+    final_out: Path,
 ) -> dict[str, Any]:
     takes = egoexo.load_takes(root)
     splits = egoexo.load_splits(root)
@@ -93,7 +159,7 @@ def _build_into(
     left_out: Counter[str] = Counter()
     stats: Counter[str] = Counter()
     by_split: dict[str, dict[str, Any]] = {}
-    videos: list[Video] = []
+    kept: list[_Kept] = []
     keypoint_hashes: dict[str, str] = {}
     for uid in sorted(takes, key=lambda u: takes[u].name):
         take = takes[uid]
@@ -117,20 +183,27 @@ def _build_into(
         if not numeric:
             left_out["no_numeric_rating"] += 1
             continue
-        video, kp_hash = _make_video(
-            root,
-            out,
-            take,
-            egoexo_split,
-            grouping,
-            numeric,
-            by_split[egoexo_split],
-            truth.get(uid, {}),
-            stats,
+        item = _prepare(
+            root, out, take, egoexo_split, grouping, numeric, by_split[egoexo_split], options, stats
         )
-        if kp_hash:
-            keypoint_hashes[video.keypoints_path or ""] = kp_hash
-        videos.append(video)
+        if item is None:
+            left_out["no_body_pose_no_video"] += 1
+            continue
+        item.meta.update(truth.get(uid, {}))
+        if item.keypoints_path:
+            keypoint_hashes[item.keypoints_path] = file_sha256(out / item.keypoints_path)
+        kept.append(item)
+    if not kept:
+        raise DataError(
+            root,
+            "no take could be used for ADR (left out: "
+            + ", ".join(f"{k} {n}" for k, n in sorted(left_out.items()))
+            + ")",
+            hint="ADR needs rated takes of its 7 sub-activities in Ego-Exo4D train/val, each with a body-pose "
+            "file (--parts annotations ego_pose_pseudo_gt) or an exo video (--parts takes or downscaled_takes/448)",
+        )
+    scales = fit_scales(options.rating_norm, [(e, r.rating) for k in kept for e, r in k.ratings.items()])
+    videos = [_make_video(item, scales) for item in kept]
     videos.sort(key=lambda v: (L.SPLITS.index(v.split), v.category, v.group, v.id))
     pairs = _make_pairs(videos, max_pairs, seed, describer)
 
@@ -143,11 +216,13 @@ def _build_into(
         "schema": L.SCHEMA,
         "source": "Ego-Exo4D",
         "source_root": source_label if source_label is not None else str(root.resolve()),
-        "video_root": "the Ego-Exo4D root (video_path values are relative to it)",
+        "video_root": _relative_video_root(root, final_out),
         "split_map": L.EGOEXO_TO_ADR_SPLIT,
         "seed": seed,
         "max_pairs": _jsonable_caps(max_pairs),
         "describer": describer.provenance() if hasattr(describer, "provenance") else type(describer).__name__,
+        "options": options.provenance(),
+        "ratings": scales.provenance(),
         "files": {
             L.VIDEOS_FILE: file_sha256(out / L.VIDEOS_FILE),
             **{L.pairs_file(s): file_sha256(out / L.pairs_file(s)) for s in L.SPLITS},
@@ -156,6 +231,15 @@ def _build_into(
     }
     jsonl.write_json(out / L.PROVENANCE_FILE, provenance)
     return report
+
+
+def _relative_video_root(root: Path, out: Path) -> str:
+    """The Ego-Exo4D root relative to the ADR folder (POSIX), which video_path values are relative to; absolute
+    where no relative path exists (another drive)."""
+    try:
+        return Path(os.path.relpath(root.resolve(), out.resolve())).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
 
 
 def _load_truth(root: Path) -> dict[str, dict[str, Any]]:
@@ -168,18 +252,10 @@ def _load_truth(root: Path) -> dict[str, dict[str, Any]]:
     return data
 
 
-def _make_video(
-    root: Path,
-    out: Path,
-    take: egoexo.Take,
-    egoexo_split: str,
-    grouping: tuple[str, str],
-    ratings: dict[str, egoexo.Rating],
-    split_data: dict[str, Any],
-    truth: dict[str, Any],
-    stats: Counter[str],
-) -> tuple[Video, str | None]:
-    category, group = grouping
+def _comments(
+    root: Path, take: egoexo.Take, ratings: dict[str, egoexo.Rating], split_data: dict[str, Any]
+) -> list[str]:
+    """Per expert (sorted): transcript texts in video-time order, then the rating's `why`; repeats kept once."""
     transcripts: list[egoexo.ExpertComment] = split_data["transcripts"].get(take.uid, [])
     if not transcripts:
         transcripts = egoexo.load_folder_transcriptions(root, take.name)
@@ -189,7 +265,21 @@ def _make_video(
         comments.extend(c.text for c in said)
         if expert in ratings and ratings[expert].why:
             comments.append(ratings[expert].why)
-    comments = list(dict.fromkeys(comments))  # merged: the same remark by several experts is kept once
+    return list(dict.fromkeys(comments))  # merged: the same remark by several experts is kept once
+
+
+def _prepare(
+    root: Path,
+    out: Path,
+    take: egoexo.Take,
+    egoexo_split: str,
+    grouping: tuple[str, str],
+    ratings: dict[str, egoexo.Rating],
+    split_data: dict[str, Any],
+    options: BuildOptions,
+    stats: Counter[str],
+) -> _Kept | None:
+    """A rated take's keypoints (written to `out`), video and meta; None when it has neither pose nor video."""
     meta: dict[str, Any] = {
         "take_uid": take.uid,
         "task_id": take.task_id,
@@ -198,40 +288,76 @@ def _make_video(
     }
     if take.uid in split_data["proficiency"]:
         meta["proficiency"] = split_data["proficiency"][take.uid]
-    pose_path = egoexo.find_body_pose(root, egoexo_split, take.uid)
-    keypoints_path, kp_hash = None, None
-    if pose_path is None:
-        stats["takes_without_keypoints"] += 1
+    video = egoexo.choose_video(root, take, options.video_resolution)
+    pose_path = egoexo.find_body_pose(root, egoexo_split, take.uid, options.pose_track)
+    pose = egoexo.read_timed_pose(pose_path, options.max_gap_s) if pose_path is not None else None
+    if pose is None and not video.on_disk:
+        return None
+    keypoints_path = None
+    if pose is None:
+        stats["takes_without_keypoints"] += 1  # keypoints come from its video (adrbench features keypoints)
+        if pose_path is not None:
+            stats["pose_files_without_3d"] += 1
     else:
-        keypoints, frame_numbers = egoexo.read_body_pose(pose_path)
         keypoints_path = f"{L.KEYPOINTS_DIR}/{take.name}.npy"
-        save_npy_atomic(out / keypoints_path, keypoints)
-        kp_hash = file_sha256(out / keypoints_path)
-        missing = int(np.isnan(keypoints[..., 0]).sum())
-        stats["missing_joint_frames"] += missing
-        stats["joint_frames"] += keypoints.shape[0] * keypoints.shape[1]
-        meta["pose_source"] = pose_path.parent.name
-        meta["n_frames"] = int(keypoints.shape[0])
-        # annotation can be sparse in time: the typical gap between annotated frames of the 30 fps video
-        meta["frame_step"] = int(np.median(np.diff(frame_numbers))) if len(frame_numbers) > 1 else 1
-    meta.update(truth)
-    video_path = f"{take.root_dir}/frame_aligned_videos/{take.best_exo}.mp4" if take.best_exo else None
-    scores = {e: float(r.rating) for e, r in ratings.items()}  # type: ignore[arg-type]
-    video = Video(
-        id=take.name,
+        save_npy_atomic(out / keypoints_path, pose.keypoints)
+        stats["missing_joint_frames"] += int(np.isnan(pose.keypoints[..., 0]).sum())
+        stats["joint_frames"] += pose.keypoints.shape[0] * pose.keypoints.shape[1]
+        stats[f"pose_track_{pose_path.parent.name}"] += 1  # type: ignore[union-attr]
+        stats["pose_frames_interpolated"] += pose.n_interpolated
+        meta.update(
+            pose_source=pose_path.parent.name,  # type: ignore[union-attr]
+            n_frames=int(pose.keypoints.shape[0]),
+            fps=egoexo.FPS,
+            first_frame=pose.first_frame,
+            annotated_frames=pose.n_annotated,
+            annotated_fps=pose.annotated_fps,
+            interpolated_frames=pose.n_interpolated,
+            gap_frames=pose.n_gap,
+        )
+    if video.path is not None:
+        meta.update(camera=video.camera, camera_rule=video.rule, video_on_disk=video.on_disk)
+        stats[f"camera_{video.rule}"] += 1
+        if video.on_disk:
+            stats["videos_on_disk"] += 1
+            stats[f"videos_on_disk_{video.resolution}"] += 1
+        else:
+            stats["videos_not_on_disk"] += 1
+    else:
+        stats["takes_without_exo_camera"] += 1
+    return _Kept(
+        take=take,
+        egoexo_split=egoexo_split,
+        grouping=grouping,
+        ratings=ratings,
+        keypoints_path=keypoints_path,
+        meta=meta,
+        video_path=video.path,
+        comments=_comments(root, take, ratings, split_data),
+    )
+
+
+def _make_video(item: _Kept, scales: RatingScales) -> Video:
+    category, group = item.grouping
+    raw = {e: float(r.rating) for e, r in item.ratings.items()}  # type: ignore[arg-type]
+    scores = {e: scales.rating(e, value) for e, value in raw.items()}
+    meta = dict(item.meta)
+    if scales.norm != "none":
+        meta["raw_ratings"] = raw
+    return Video(
+        id=item.take.name,
         task="adr",
-        split=L.EGOEXO_TO_ADR_SPLIT[egoexo_split],
+        split=L.EGOEXO_TO_ADR_SPLIT[item.egoexo_split],
         group=group,
         category=category,
-        performer=take.participant,
+        performer=item.take.participant,
         score=round(sum(scores.values()) / len(scores), 6),
         item_scores=scores,
-        comments=comments,
-        keypoints_path=keypoints_path,
-        video_path=video_path,
+        comments=item.comments,
+        keypoints_path=item.keypoints_path,
+        video_path=item.video_path,
         meta=meta,
     )
-    return video, kp_hash
 
 
 def _cap(max_pairs: MaxPairs, group: str, split: str) -> int | None:
@@ -313,17 +439,23 @@ def _jsonable_caps(max_pairs: MaxPairs) -> Any:
 def _report(
     videos: list[Video], pairs: dict[str, list[Pair]], left_out: Counter[str], stats: Counter[str]
 ) -> dict[str, Any]:
-    per_group: dict[str, dict[str, int]] = {}
+    """Counts per split and sub-activity (beside Table 1's), takes left out by reason, reading statistics."""
+    per_group: dict[str, dict[str, Any]] = {}
     for v in videos:
-        row = per_group.setdefault(v.group, {"category": v.category})  # type: ignore[dict-item]
+        row = per_group.setdefault(v.group, {"category": v.category})
         row[f"videos_{v.split}"] = row.get(f"videos_{v.split}", 0) + 1
+        row["with_keypoints"] = row.get("with_keypoints", 0) + (v.keypoints_path is not None)
+        row["video_on_disk"] = row.get("video_on_disk", 0) + bool(v.meta.get("video_on_disk"))
     for split, items in pairs.items():
         for p in items:
             row = per_group[p.group]
             row[f"pairs_{split}"] = row.get(f"pairs_{split}", 0) + 1
-    for row in per_group.values():
+    paper = {r.group: r for r in L.TABLE1}
+    for group, row in per_group.items():
         for key in ("videos_train", "videos_test", "pairs_train", "pairs_test"):
             row.setdefault(key, 0)
+        if group in paper:
+            row["table1"] = paper[group]._asdict()
     joint_frames = stats.pop("joint_frames", 0)
     return {
         "videos": {s: sum(v.split == s for v in videos) for s in L.SPLITS},

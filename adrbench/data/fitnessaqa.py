@@ -2,18 +2,30 @@
 
 <root>/{Squat,OHP}/Labeled_Dataset/Labels/error_*.json (clip id → list of [start_s, end_s]; a clip is erroneous
 iff its list is non-empty) and Splits/{train,val,test}_keys.json (lists of clip ids); folder names are matched
-case-insensitively. FitnessAQA ships videos only: when <Exercise>/Labeled_Dataset/keypoints/<clip id>.npy files
-exist (float32 T×17×3 COCO joints, 30 fps, NaN = missing; docs/synthetic.md), they are the clip's keypoints.
+case-insensitively.
+
+Videos: the release ships them zipped, `Labeled_Dataset/videos.zip` (members `videos/<clip id>.mp4`); a clip's
+video is the member whose file name is `<clip id>.mp4` (any folder inside the archive, case-insensitive), read
+in place as `<...>/videos.zip!/<member>` (adrbench.data.media). Unzipped videos (`Labeled_Dataset/videos/...
+<clip id>.mp4`, any depth) are used instead where present. FitnessAQA ships no keypoints: when
+<Exercise>/Labeled_Dataset/keypoints/<clip id>.npy files exist (float32 T×17×3 COCO joints, 30 fps, NaN =
+missing; docs/synthetic.md), they are the clip's keypoints; otherwise a keypoint extractor gets them from the
+video. A clip with neither is left out, counted in the provenance and warned about; a split none of whose
+clips has either is an error.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 
 from adrbench.data.files import Fingerprint, find_child, find_path, load_npy, read_json
+from adrbench.data.media import archive_path
 from adrbench.data.skeletons import BODY
 from adrbench.dataset import Dataset
 from adrbench.errors import DataError
@@ -69,6 +81,90 @@ def _release_root(root: Path) -> Path:
     return inner if inner is not None and inner.is_dir() else root
 
 
+VIDEOS_ZIP = "videos.zip"
+VIDEOS_DIR = "videos"
+
+
+@dataclass
+class VideoIndex:
+    """The videos of one Labeled_Dataset folder: clip id (lower case) → video_path (relative to the release
+    root) and a cheap content digest for the fingerprint."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)  # what was looked in, relative to the release root
+    examples: list[str] = field(default_factory=list)  # a few video names found, for error messages
+
+    def add(self, clip: str, video_path: str, digest: str, where: Path) -> None:
+        key = clip.lower()
+        if key in self.paths:
+            raise DataError(
+                where,
+                f"two videos for clip {clip!r}: {self.paths[key]} and {video_path}",
+                hint="keep one copy of each clip",
+            )
+        self.paths[key] = video_path
+        self.digests[video_path] = digest
+        if len(self.examples) < 3:
+            self.examples.append(video_path)
+
+
+def index_videos(root: Path, labeled: Path) -> VideoIndex:
+    """Every `<clip id>.mp4` of `labeled`: unzipped files under videos/ first, then members of videos.zip."""
+    index = VideoIndex()
+    folder = find_child(labeled, VIDEOS_DIR)
+    if folder is not None and folder.is_dir():
+        index.sources.append(folder.relative_to(root).as_posix() + "/")
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() == ".mp4" and path.is_file() and not path.name.startswith("._"):
+                index.add(path.stem, path.relative_to(root).as_posix(), f"size:{path.stat().st_size}", folder)
+    archive = find_child(labeled, VIDEOS_ZIP)
+    if archive is not None and archive.is_file():
+        relative = archive.relative_to(root).as_posix()
+        index.sources.append(relative)
+        in_folder = set(index.paths)
+        zipped = VideoIndex()
+        try:
+            with zipfile.ZipFile(archive) as z:
+                members = z.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise DataError(
+                archive, f"not a readable zip archive ({exc})", hint="download it again"
+            ) from None
+        for info in members:
+            name = PurePosixPath(info.filename)
+            if info.is_dir() or name.suffix.lower() != ".mp4" or name.name.startswith("._"):
+                continue
+            if "__MACOSX" in name.parts or name.stem.lower() in in_folder:
+                continue  # macOS metadata; a clip already unzipped
+            zipped.add(
+                name.stem,
+                archive_path(relative, info.filename),
+                f"crc:{info.CRC}:size:{info.file_size}",
+                archive,
+            )
+        index.paths.update(zipped.paths)
+        index.digests.update(zipped.digests)
+        index.examples += zipped.examples[: 3 - len(index.examples)]
+    return index
+
+
+def _no_clip_usable(split_path: Path, labeled: Path, n: int, index: VideoIndex, example: str) -> DataError:
+    if not index.sources:
+        what = f"there is no {VIDEOS_ZIP} (nor a {VIDEOS_DIR}/ folder) in {labeled}"
+        hint = (
+            f"put the release's {VIDEOS_ZIP} at {labeled / VIDEOS_ZIP}, or unzip it there so that "
+            f"{VIDEOS_DIR}/<clip id>.mp4 exist; or write keypoints/<clip id>.npy"
+        )
+    else:
+        found = (
+            f"{len(index.paths)} videos (e.g. {', '.join(index.examples)})" if index.paths else "no .mp4 file"
+        )
+        what = f"found {found} in {' and '.join(index.sources)}, none named {example}.mp4"
+        hint = "the video files must be named <clip id>.mp4, as the ids in the split and label files"
+    return DataError(split_path, f"none of its {n} clips has a video or keypoints: {what}", hint=hint)
+
+
 def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
     """The FitnessAQA release (Squat and/or OHP) as a video-unit Dataset with splits train/val/test."""
     root = _release_root(Path(root))
@@ -76,6 +172,9 @@ def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
     videos: dict[str, Video] = {}
     splits: dict[str, list[str]] = {s: [] for s in SPLITS}
     found = False
+    media: dict[str, dict[str, Any]] = {}
+    excluded: dict[str, dict[str, list[str]]] = {}
+    seen: set[str] = set()
     for exercise, label_files in LABEL_FILES.items():
         labeled = find_path(root, exercise, "Labeled_Dataset")
         if labeled is None:
@@ -97,10 +196,8 @@ def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
         if truth:
             fingerprint.add(truth_path)
         kp_dir = find_child(labeled, KEYPOINTS_DIR)
-        videos_dir = find_child(labeled, "videos")
-        video_files = (
-            {p.name.lower(): p for p in videos_dir.iterdir()} if videos_dir and videos_dir.is_dir() else {}
-        )
+        index = index_videos(root, labeled)
+        counts = media.setdefault(exercise, {"sources": index.sources, "with_video": 0, "without_video": 0})
         for split in SPLITS:
             path = find_child(splits_dir, f"{split}_keys.json")
             if path is None:
@@ -108,18 +205,41 @@ def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
                     continue
                 raise DataError(splits_dir / f"{split}_keys.json", "file not found", hint=HINT)
             fingerprint.add(path)
-            for key in read_split_file(path):
+            keys = read_split_file(path)
+            usable = 0
+            for key in keys:
                 video = _make_video(
-                    root, exercise, key, split, labels, truth, kp_dir, video_files, path, fingerprint
+                    root, exercise, key, split, labels, truth, kp_dir, index, path, fingerprint
                 )
-                if video.id in videos:
+                if video.id in seen:
                     raise DataError(path, f"clip {key!r} is in two splits", field=key)
+                seen.add(video.id)
+                counts["with_video" if video.video_path else "without_video"] += 1
+                if video.video_path is None and video.keypoints_path is None:
+                    excluded.setdefault(exercise, {}).setdefault(split, []).append(key)
+                    excluded[exercise].setdefault("all", []).append(key)
+                    continue
+                usable += 1
                 videos[video.id] = video
                 splits[split].append(video.id)
+            if keys and not usable:
+                raise _no_clip_usable(path, labeled, len(keys), index, keys[0])
     if not found:
         raise DataError(root, "no Squat/Labeled_Dataset or OHP/Labeled_Dataset folder", hint=HINT)
     splits = {s: ids for s, ids in splits.items() if ids or s != "val"}
     has_keypoints = any(v.keypoints_path for v in videos.values())
+    left_out = {
+        ex: {s: len(ids) for s, ids in by.items() if s != "all"}
+        for ex, by in excluded.items()
+        if by.get("all")
+    }
+    for exercise, by_split in left_out.items():
+        first = excluded[exercise]["all"][:3]
+        warnings.warn(
+            f"FitnessAQA {exercise}: {sum(by_split.values())} clips ({by_split}) have no video and no keypoints "
+            f"and are left out, e.g. {', '.join(first)}; media looked in: {media[exercise]['sources'] or 'none'}",
+            stacklevel=2,
+        )
 
     def keypoints(video: Video) -> np.ndarray:
         if video.keypoints_path is None:
@@ -127,7 +247,8 @@ def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
                 root,
                 f"clip {video.id!r} has no keypoints file",
                 field=KEYPOINTS_DIR,
-                hint="write <Exercise>/Labeled_Dataset/keypoints/<clip id>.npy (T×17×3 float32)",
+                hint="extract them from its video (adrbench features keypoints), or write "
+                "<Exercise>/Labeled_Dataset/keypoints/<clip id>.npy (T×17×3 float32)",
             )
         return load_npy(root / video.keypoints_path, (len(BODY.joints), 3), hint=HINT)
 
@@ -147,6 +268,8 @@ def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
             "fingerprint": fingerprint.hexdigest(),
             "n_files": fingerprint.n_files,
             "keypoints": "keypoints/<clip>.npy" if has_keypoints else None,
+            "videos": media,
+            "left_out_no_video_no_keypoints": left_out,
         },
         keypoint_loader=keypoints if has_keypoints else None,
     )
@@ -160,7 +283,7 @@ def _make_video(
     labels: dict[str, tuple[Path, dict[str, list[list[float]]]]],
     truth: dict[str, Any],
     kp_dir: Path | None,
-    video_files: dict[str, Path],
+    index: VideoIndex,
     split_path: Path,
     fingerprint: Fingerprint,
 ) -> Video:
@@ -177,7 +300,9 @@ def _make_video(
     if kp is not None and kp.exists():
         keypoints_path = kp.relative_to(root).as_posix()
         fingerprint.add_digest(keypoints_path, f"size:{kp.stat().st_size}")
-    video_file = video_files.get(f"{key}.mp4".lower())
+    video_path = index.paths.get(key.lower())
+    if video_path is not None:
+        fingerprint.add_digest(video_path, index.digests[video_path])
     meta: dict[str, Any] = {"clip": key, "intervals": intervals}
     meta.update(truth.get(key, {}))
     return Video(
@@ -189,6 +314,6 @@ def _make_video(
         performer=key.split("_")[0],
         labels=binary,
         keypoints_path=keypoints_path,
-        video_path=video_file.relative_to(root).as_posix() if video_file else None,
+        video_path=video_path,
         meta=meta,
     )

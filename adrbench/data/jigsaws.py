@@ -1,7 +1,9 @@
 """Reader of the original JIGSAWS release (research/data-formats.md §2): meta files, 76-column kinematics, folds.
 
-Trials are enumerated from kinematics/AllGestures/*.txt and joined with meta_file_<Task>.txt; LOSO (leave one
-repetition out, 5 folds) and LOUO (leave one user out) folds are built from trial names.
+Trials are enumerated from kinematics/AllGestures/*.txt and joined with meta_file_<Task>.txt. LOSO (leave one
+super trial, i.e. repetition, out) and LOUO (leave one user out) folds are the official ones,
+Experimental_setup/<Task>/unBalanced/GestureRecognition/{SuperTrialOut,UserOut}/<k>_Out/itr_1/{Train,Test}.txt,
+when the release's Experimental_setup is there (fold N = N_Out), else derived from trial names.
 Keypoints are the TOOLS skeleton: per manipulator, tip = tooltip position; body and tail = points along the tool
 axis (third column of the row-major rotation matrix) at BODY_OFFSET and TAIL_OFFSET metres behind the tip.
 """
@@ -190,20 +192,36 @@ def find_trials(root: Path) -> tuple[list[Trial], Fingerprint]:
     return trials, fingerprint
 
 
-def fold_split(trials: list[Trial], protocol: str, fold: str | None) -> tuple[str, set[str]]:
-    """(held-out name, test trial names) for LOUO (one user out) or LOSO (one repetition, 'super trial', out).
+FOLD_SOURCES = ("auto", "official", "derived")
+SETUP_DIR = "Experimental_setup"
+PROTOCOL_DIRS = {"loso": "SuperTrialOut", "louo": "UserOut"}
+_FOLD_DIR = re.compile(r"^(?P<k>\d+)_out$", re.IGNORECASE)
+_SPAN_FILE = re.compile(r"^(?P<trial>.+)_\d+_\d+\.txt$")
+
+
+@dataclass(frozen=True)
+class Fold:
+    """The trials of one fold: test ids, train ids, and where they came from."""
+
+    held: str  # the held-out user letter or repetition ("001"), joined with "+" if several
+    test: frozenset[str]
+    train: frozenset[str]
+    source: str  # "official" or "derived"
+    detail: dict[str, object]
+    files: tuple[Path, ...] = ()  # the official Train.txt/Test.txt files read
+
+
+def derived_fold(trials: list[Trial], protocol: str, fold: str | None) -> Fold:
+    """LOUO (one user out) or LOSO (one repetition, 'super trial', out) from trial names.
 
     `fold` is a 1-based fold number or the held-out user letter / repetition number; default the first fold.
     """
-    protocol = protocol.lower()
     if protocol == "louo":
         keys = sorted({t.user for t in trials})
         key_of = {t.name: t.user for t in trials}
-    elif protocol == "loso":
+    else:
         keys = [f"{r:03d}" for r in sorted({t.repetition for t in trials})]
         key_of = {t.name: f"{t.repetition:03d}" for t in trials}
-    else:
-        raise ConfigError(f"protocol must be 'louo' or 'loso', got {protocol!r}")
     if fold is None or fold == "":
         held = keys[0]
     elif fold.upper() in keys:
@@ -214,7 +232,156 @@ def fold_split(trials: list[Trial], protocol: str, fold: str | None) -> tuple[st
         held = keys[int(fold) - 1]
     else:
         raise ConfigError(f"fold {fold!r} not in 1..{len(keys)} or {', '.join(keys)} for protocol {protocol}")
-    return held, {name for name, key in key_of.items() if key == held}
+    test = frozenset(name for name, key in key_of.items() if key == held)
+    return Fold(held, test, frozenset(key_of) - test, "derived", {"rule": "from trial names"})
+
+
+def read_fold_file(path: Path) -> list[str]:
+    """A GestureRecognition Train.txt/Test.txt → the trial of each line (`<trial>_<start>_<end>.txt  <trial>.txt`),
+    each once, in file order."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise DataError(path, "file not found", hint=HINT) from None
+    out: dict[str, None] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        tokens = line.split()
+        if not tokens:
+            continue
+        match = _SPAN_FILE.match(tokens[0])
+        trial = match["trial"] if match else None
+        if trial is None or TRIAL_NAME.match(trial) is None:
+            raise DataError(
+                path,
+                f"{tokens[0]!r} is not <trial>_<start>_<end>.txt",
+                line=lineno,
+                field="trial",
+                hint=HINT,
+            )
+        if len(tokens) > 1 and tokens[-1].removesuffix(".txt") != trial:
+            raise DataError(
+                path,
+                f"the line names two trials ({trial}, {tokens[-1]})",
+                line=lineno,
+                field="trial",
+                hint=HINT,
+            )
+        out[trial] = None
+    return list(out)
+
+
+def _setup_dirs(root: Path, tasks: list[str], protocol: str) -> dict[str, Path | None]:
+    return {
+        task: find_path(root, SETUP_DIR, task, "unBalanced", "GestureRecognition", PROTOCOL_DIRS[protocol])
+        for task in tasks
+    }
+
+
+def official_fold(trials: list[Trial], setups: dict[str, Path], protocol: str, fold: str | None) -> Fold:
+    """Fold N = the official `N_Out` of every task (a task without that folder, such as Needle_Passing for the
+    user it lacks, holds none of its trials out). `fold` may also be the held-out user letter (LOUO) or
+    repetition (LOSO). Trials on disk that the fold's files do not list belong to neither split."""
+    folds: dict[int, dict[str, Path]] = {}
+    for task, folder in setups.items():
+        for child in sorted(folder.iterdir()):
+            match = _FOLD_DIR.match(child.name)
+            if match and child.is_dir():
+                itr = find_child(child, "itr_1")
+                if itr is None:
+                    raise DataError(child / "itr_1", "folder not found", hint=HINT)
+                folds.setdefault(int(match["k"]), {})[task] = itr
+    if not folds:
+        raise DataError(next(iter(setups.values())), "no <k>_Out folders", hint=HINT)
+    on_disk = {t.name: t for t in trials}
+    listed = {
+        k: {task: (read_fold_file(_fold_file(itr, "Test.txt")), read_fold_file(_fold_file(itr, "Train.txt")))
+            for task, itr in by_task.items()}
+        for k, by_task in folds.items()
+    }  # fmt: skip
+    k = _pick_official(listed, on_disk, protocol, fold)
+    test, train, missing = set(), set(), []
+    for task, (test_ids, train_ids) in listed[k].items():
+        both = set(test_ids) & set(train_ids)
+        if both:
+            raise DataError(
+                _fold_file(folds[k][task], "Test.txt"),
+                f"trial {sorted(both)[0]} is in Train.txt too",
+                field="trial",
+            )
+        test |= {i for i in test_ids if i in on_disk}
+        train |= {i for i in train_ids if i in on_disk}
+        missing += [i for i in test_ids + train_ids if i not in on_disk]
+    no_fold = sorted(t for t in setups if t not in folds[k])
+    train |= {t.name for t in trials if t.task in no_fold}
+    unlisted = sorted(set(on_disk) - test - train)
+    if not test:
+        raise ConfigError(f"official fold {k}_Out holds out none of the trials loaded")
+    keys = sorted({on_disk[i].user if protocol == "louo" else f"{on_disk[i].repetition:03d}" for i in test})
+    detail = {
+        "folder": f"{SETUP_DIR}/<Task>/unBalanced/GestureRecognition/{PROTOCOL_DIRS[protocol]}/{k}_Out/itr_1",
+        "tasks_without_this_fold": no_fold,
+        "listed_not_on_disk": len(missing),
+        "on_disk_not_listed": unlisted,
+    }
+    files = tuple(_fold_file(itr, name) for itr in folds[k].values() for name in ("Test.txt", "Train.txt"))
+    return Fold("+".join(keys), frozenset(test), frozenset(train), "official", detail, files)
+
+
+def _fold_file(itr: Path, name: str) -> Path:
+    return find_child(itr, name) or itr / name
+
+
+def _pick_official(
+    listed: dict[int, dict[str, tuple[list[str], list[str]]]],
+    on_disk: dict[str, Trial],
+    protocol: str,
+    fold: str | None,
+) -> int:
+    available = sorted(listed)
+    if fold is None or fold == "":
+        return available[0]
+    if fold.isdigit() and int(fold) in listed:
+        return int(fold)
+    if protocol == "louo":
+        for k in available:  # the fold that holds out this user letter
+            users = {on_disk[i].user for test, _ in listed[k].values() for i in test if i in on_disk}
+            if users == {fold.upper()}:
+                return k
+    names = ", ".join(str(k) for k in available)
+    raise ConfigError(
+        f"fold {fold!r} is not an official {PROTOCOL_DIRS[protocol]} fold (N_Out for N in {names})"
+    )
+
+
+def choose_fold(
+    root: Path, trials: list[Trial], protocol: str, fold: str | None, folds: str = "auto"
+) -> Fold:
+    """The official fold where the release's Experimental_setup has one for every task loaded (`folds` "auto"
+    or "official"; "official" fails otherwise), else the fold derived from trial names."""
+    protocol = protocol.lower()
+    if protocol not in PROTOCOL_DIRS:
+        raise ConfigError(f"protocol must be 'louo' or 'loso', got {protocol!r}")
+    if folds not in FOLD_SOURCES:
+        raise ConfigError(f"folds must be one of {', '.join(FOLD_SOURCES)}, got {folds!r}")
+    if folds != "derived":
+        setups = _setup_dirs(root, sorted({t.task for t in trials}), protocol)
+        absent = [task for task, folder in setups.items() if folder is None]
+        if not absent:
+            return official_fold(trials, setups, protocol, fold)  # type: ignore[arg-type]
+        if folds == "official":
+            where = (
+                root / SETUP_DIR / absent[0] / "unBalanced" / "GestureRecognition" / PROTOCOL_DIRS[protocol]
+            )
+            raise DataError(where, "folder not found (folds=official)", hint="or use folds=derived")
+        derived = derived_fold(trials, protocol, fold)
+        return Fold(
+            derived.held,
+            derived.test,
+            derived.train,
+            derived.source,
+            {**derived.detail, "why": f"no official {PROTOCOL_DIRS[protocol]} folds for {', '.join(absent)}"},
+        )
+    return derived_fold(trials, protocol, fold)
 
 
 def load_jigsaws(
@@ -223,8 +390,10 @@ def load_jigsaws(
     protocol: str = "louo",
     fold: str | None = None,
     surgical_task: str | None = None,
+    folds: str = "auto",
 ) -> Dataset:
-    """The JIGSAWS root as a video-unit Dataset; splits 'train'/'test' are the chosen fold's trial ids."""
+    """The JIGSAWS root as a video-unit Dataset; splits 'train'/'test' are the chosen fold's trial ids
+    (`folds`: "auto" = official where the release has them, "official", or "derived" from trial names)."""
     root = Path(root)
     trials, fingerprint = find_trials(root)
     if surgical_task:
@@ -234,7 +403,11 @@ def load_jigsaws(
             raise ConfigError(
                 f"surgical_task {surgical_task!r} matches no trial; choose from {', '.join(TASK_FOLDERS)}"
             )
-    held, test = fold_split(trials, protocol, fold)
+    chosen = choose_fold(root, trials, protocol, fold, folds)
+    for path in chosen.files:
+        fingerprint.add(path)
+    test = chosen.test
+    trials = [t for t in trials if t.name in test or t.name in chosen.train]  # an official fold may skip some
     truth_path = root / TRUTH_FILE
     truth = read_json(truth_path) if truth_path.exists() else {}
     if truth:
@@ -262,7 +435,7 @@ def load_jigsaws(
             meta=meta,
         )
     ids = sorted(videos)
-    splits = {"train": [i for i in ids if i not in test], "test": [i for i in ids if i in test]}
+    splits = {"train": [i for i in ids if i in chosen.train], "test": [i for i in ids if i in test]}
 
     def keypoints(video: Video) -> np.ndarray:
         return tool_keypoints(read_kinematics(root / (video.keypoints_path or "")))
@@ -281,7 +454,9 @@ def load_jigsaws(
             "format": "jigsaws",
             "root": str(root),
             "protocol": protocol.lower(),
-            "fold": held,
+            "fold": chosen.held,
+            "fold_source": chosen.source,
+            "fold_detail": chosen.detail,
             "fingerprint": fingerprint.hexdigest(),
             "n_files": fingerprint.n_files,
             "keypoints": f"TOOLS: tip; body/tail {BODY_OFFSET}/{TAIL_OFFSET} m back along R[:, 2]",

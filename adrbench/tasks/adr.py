@@ -22,14 +22,15 @@ class AdrTask(Task):
     missing_hint: ClassVar[str] = (
         "the folder is written by `adrbench data build-adr`; without Ego-Exo4D run: adrbench run --task adr-synth"
     )
-    args: ClassVar[tuple[str, ...]] = ("holdout", "val")
+    args: ClassVar[tuple[str, ...]] = ("holdout", "val", "video_root")
     summary: ClassVar[str] = (
         "ADR pairs built from Ego-Exo4D (adrbench data build-adr); args holdout=<sport> (leave-one-sport-out), "
-        "val=<fraction> (performer-disjoint validation split from train)"
+        "val=<fraction> (performer-disjoint validation split from train), video_root=<Ego-Exo4D root> "
+        "(default: the one it was built from)"
     )
 
     def read(self, root: Path, **args: str) -> Dataset:
-        return load_adr(root, task=self.name)
+        return load_adr(root, task=self.name, video_root=args.get("video_root"))
 
     def load(self, data_root: Path | None = None, seed: int = 0, **args: str) -> Dataset:
         """The ADR pairs; `holdout=SPORT` tests on a sport never trained on, `val=F` carves a "val" split by performer."""

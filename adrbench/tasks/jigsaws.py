@@ -21,8 +21,11 @@ class JigsawsTask(Task):
     missing_hint: ClassVar[str] = (
         "it holds Suturing/ Knot_Tying/ Needle_Passing/; without it run: adrbench run --task jigsaws-synth"
     )
-    args: ClassVar[tuple[str, ...]] = ("protocol", "fold", "surgical_task")
-    summary: ClassVar[str] = "JIGSAWS GRS regression; args protocol=louo|loso, fold=N, surgical_task=..."
+    args: ClassVar[tuple[str, ...]] = ("protocol", "fold", "surgical_task", "folds")
+    summary: ClassVar[str] = (
+        "JIGSAWS GRS regression; args protocol=louo|loso, fold=N (the official N_Out where Experimental_setup is "
+        "there), surgical_task=..., folds=auto|official|derived"
+    )
 
     def read(self, root: Path, **args: str) -> Dataset:
         return load_jigsaws(
@@ -31,6 +34,7 @@ class JigsawsTask(Task):
             protocol=args.get("protocol", "louo"),
             fold=args.get("fold"),
             surgical_task=args.get("surgical_task"),
+            folds=args.get("folds", "auto"),
         )
 
 
@@ -39,4 +43,4 @@ class JigsawsSynthTask(JigsawsTask):
 
     name: ClassVar[str] = "jigsaws-synth"
     synthetic: ClassVar[bool] = True
-    summary: ClassVar[str] = "synthetic JIGSAWS twin; args protocol=louo|loso, fold=N, surgical_task=..."
+    summary: ClassVar[str] = "synthetic JIGSAWS twin; args as jigsaws"

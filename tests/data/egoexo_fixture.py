@@ -1,4 +1,6 @@
-"""A tiny hand-written Ego-Exo4D root following research/data-formats.md §1, with the documented quirks."""
+"""A tiny hand-written Ego-Exo4D root following research/data-formats.md §1, with the documented quirks:
+sparse human pose beside dense automatic pose, takes without body pose, `best_exo` null, Aria cameras listed
+in `frame_aligned_videos`, videos only at `downscaled/448`."""
 
 from __future__ import annotations
 
@@ -6,7 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-UIDS = {name: f"00000000-0000-4000-8000-00000000000{i}" for i, name in enumerate("abcdefg")}
+import numpy as np
+
+from adrbench.data.skeletons import COCO_JOINTS
+
+UIDS = {name: f"00000000-0000-4000-8000-00000000000{i}" for i, name in enumerate("abcdefgh")}
+VIDEO_BYTES = b"not decoded by these tests"
 
 
 def _write(path: Path, obj: Any) -> None:
@@ -30,7 +37,29 @@ def _take(key: str, scenario: str, parent: int, task_id: Any, task_name: str, pa
         "task_start_sec": None,
         "task_end_sec": None,
         "university_name": "unc",
-        "capture": {"cameras": [{"cam_id": "cam02", "is_ego": False}]},
+        "capture": {
+            "cameras": [
+                {"cam_id": "aria01", "is_ego": True},
+                {"cam_id": "cam01", "is_ego": False},
+                {"cam_id": "cam02", "is_ego": False},
+            ]
+        },
+        "frame_aligned_videos": {
+            "aria01": {
+                "rgb": {
+                    "cam_id": "aria01",
+                    "stream_id": "214-1",
+                    "relative_path": "frame_aligned_videos/aria01_214-1.mp4",
+                }
+            },
+            "collage": {"0": {"relative_path": "frame_aligned_videos/collage.mp4"}},
+            "cam01": {
+                "0": {"cam_id": "cam01", "stream_id": "0", "relative_path": "frame_aligned_videos/cam01.mp4"}
+            },
+            "cam02": {
+                "0": {"cam_id": "cam02", "stream_id": "0", "relative_path": "frame_aligned_videos/cam02.mp4"}
+            },
+        },
     }
 
 
@@ -66,10 +95,55 @@ def _pose_frame(missing: set[str] = frozenset()) -> list[dict]:
     ]
 
 
-def write_egoexo(root: Path) -> dict[str, str]:
-    """Takes a, b, c: Reverse Layup train; d, e: Reverse Layup val; f: climbing train; g: a cooking take.
+def true_motion(frames: np.ndarray) -> np.ndarray:
+    """Known motion at 30 fps (metres): a body walking at 1.2 m/s along x while the right wrist circles at
+    0.3 m radius, one turn per 2 s. float64 len(frames)×17×3."""
+    t = np.asarray(frames, dtype=np.float64)[:, None] / 30.0
+    base = np.stack([0.1 * np.arange(17), np.full(17, -0.2), 1.0 + 0.05 * np.arange(17)], axis=-1)
+    kp = np.broadcast_to(base, (len(t), 17, 3)).copy()
+    kp[:, :, 0] += 1.2 * t
+    angle = np.pi * t[:, 0]
+    kp[:, 10, 1] += 0.3 * np.cos(angle)
+    kp[:, 10, 2] += 0.3 * np.sin(angle)
+    return kp
 
-    Returns the take names. Take c only has "_none"/"N/A" ratings and must be left out.
+
+def write_pose_track(path: Path, frames: np.ndarray, keypoints: np.ndarray) -> Path:
+    """An ego_pose body file with a 3D pose at exactly `frames` (the frame numbers Ego-Exo4D keys it by)."""
+    joints = [j.replace("_", "-") for j in COCO_JOINTS]
+    _write(
+        path,
+        {
+            str(int(f)): [
+                {
+                    "annotation3D": {
+                        j: {"x": float(x), "y": float(y), "z": float(z), "num_views_for_3d": 3}
+                        for j, (x, y, z) in zip(joints, kp, strict=True)
+                    },
+                    "metadata": {"frame_number": int(f)},
+                }
+            ]
+            for f, kp in zip(frames, keypoints, strict=True)
+        },
+    )
+    return path
+
+
+def write_video(root: Path, take_name: str, relative: str) -> Path:
+    """A stand-in video file at `takes/<take_name>/<relative>` (only its existence is checked here)."""
+    path = root / "takes" / take_name / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(VIDEO_BYTES)
+    return path
+
+
+def write_egoexo(root: Path) -> dict[str, str]:
+    """Takes a, b, c: Reverse Layup train; d, e: Reverse Layup val; f, h: climbing train; g: a cooking take.
+
+    Returns the take names. Take c only has "_none"/"N/A" ratings and must be left out. Take a has sparse human
+    pose (frames 3, 12, 30) and dense automatic pose; b, d, e automatic only. The climbing takes have no body
+    pose: f has `best_exo` null and only a downscaled video of its first listed exo camera (cam01), h no video
+    at all (left out). Take d has its full-resolution best_exo video on disk.
     """
     takes = [
         _take("a", "Basketball", 6000, 6002, "Basketball Drills - Reverse Layup", 1),
@@ -79,14 +153,16 @@ def write_egoexo(root: Path) -> dict[str, str]:
         _take("e", "Basketball", 6000, 6002, "Basketball Drills - Reverse Layup", 5),
         _take("f", "Rock Climbing", 7000, 7018, "LosAndes_V2_R1", 6),
         _take("g", "Cooking", 1000, 1001, "Cooking Tomato & Eggs", 7),
+        _take("h", "Rock Climbing", 7000, 7018, "LosAndes_V2_R1", 8),
     ]
-    names = {key: takes[i]["take_name"] for i, key in enumerate("abcdefg")}
+    takes[5]["best_exo"] = None
+    names = {key: takes[i]["take_name"] for i, key in enumerate("abcdefgh")}
     _write(root / "takes.json", takes)
     _write(
         root / "annotations" / "splits.json",
         {
             "split_to_take_uids": {
-                "train": [UIDS[k] for k in "abcfg"],
+                "train": [UIDS[k] for k in "abcfgh"],
                 "val": [UIDS["d"], UIDS["e"]],
                 "test": [],
             }
@@ -169,6 +245,7 @@ def write_egoexo(root: Path) -> dict[str, str]:
         },
         "f": {"abcdef": {"user_id": "abcdef", "ds": 9, "proficiency": {"rating": "4"}}},
         "g": {"abcdef": {"user_id": "abcdef", "ds": 9, "proficiency": {"rating": "4"}}},
+        "h": {"abcdef": {"user_id": "abcdef", "ds": 9, "proficiency": {"rating": "6"}}},
     }
     for key, experts in ratings.items():
         for folder, content in experts.items():
@@ -186,4 +263,8 @@ def write_egoexo(root: Path) -> dict[str, str]:
     _write(
         body / "val" / "body" / "automatic" / f"{UIDS['e']}.json", {"5": _pose_frame(), "6": _pose_frame()}
     )
+    write_video(root, names["f"], "frame_aligned_videos/downscaled/448/cam01.mp4")
+    write_video(root, names["d"], "frame_aligned_videos/cam02.mp4")
+    write_video(root, names["d"], "frame_aligned_videos/downscaled/448/cam02.mp4")
+    write_video(root, names["d"], "frame_aligned_videos/aria01_214-1.mp4")
     return names

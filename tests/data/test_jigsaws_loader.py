@@ -94,7 +94,7 @@ def test_fold_and_protocol_errors(tmp_path: Path):
     with pytest.raises(ConfigError, match="fold"):
         load_jigsaws(tmp_path, fold="9")
     with pytest.raises(ConfigError, match="no argument"):
-        get_task("jigsaws").load(tmp_path, folds="1")
+        get_task("jigsaws").load(tmp_path, fold_number="1")
 
 
 def test_env_var_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -104,3 +104,114 @@ def test_env_var_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("ADRBENCH_JIGSAWS_ROOT")
     with pytest.raises(DataError, match="jigsaws-synth"):
         get_task("jigsaws").load()
+
+
+def _span_line(trial: str, start: int = 37, end: int = 1227) -> str:
+    return f"{trial}_{start:06d}_{end:06d}.txt           {trial}.txt"
+
+
+def write_setup(root: Path, task: str, protocol: str, folds: dict[int, tuple[list[str], list[str]]]) -> Path:
+    """Experimental_setup/<task>/unBalanced/GestureRecognition/<protocol>/<k>_Out/itr_1/{Test,Train}.txt."""
+    base = root / "Experimental_setup" / task / "unBalanced" / "GestureRecognition" / protocol
+    for k, (test, train) in folds.items():
+        itr = base / f"{k}_Out" / "itr_1"
+        itr.mkdir(parents=True)
+        (itr / "Test.txt").write_text("".join(_span_line(t) + "\n" for t in test))
+        (itr / "Train.txt").write_text("".join(_span_line(t) + "\n" for t in train) + "\n")
+    return base
+
+
+def write_needle_passing(root: Path, users: str = "BD") -> None:
+    """Needle_Passing with users B and D, one repetition each: like the real one, a user is missing (C here)."""
+    np_dir = root / "Needle_Passing"
+    (np_dir / "kinematics" / "AllGestures").mkdir(parents=True)
+    lines = []
+    for user in users:
+        lines.append(f"Needle_Passing_{user}001\t\tN\t12\t\t2\t2\t2\t2\t2\t2\n")
+        (np_dir / "kinematics" / "AllGestures" / f"Needle_Passing_{user}001.txt").write_text(_row(0.0) + "\n")
+    (np_dir / "meta_file_Needle_Passing.txt").write_text("".join(lines))
+
+
+def _official_louo(root: Path) -> None:
+    """The official UserOut folds: users are numbered over the whole study (B=1, C=2, D=3), so Needle_Passing,
+    which lacks C, has no 2_Out and its D fold is 3_Out."""
+    kt = {u: [f"Knot_Tying_{u}00{r}" for r in (1, 2)] for u in "BC"}
+    write_setup(root, "Knot_Tying", "UserOut", {1: (kt["B"], kt["C"]), 2: (kt["C"], kt["B"])})
+    write_setup(root, "Suturing", "UserOut", {1: (["Suturing_B001"], [])})
+    write_setup(
+        root,
+        "Needle_Passing",
+        "UserOut",
+        {
+            1: (["Needle_Passing_B001"], ["Needle_Passing_D001"]),
+            3: (["Needle_Passing_D001"], ["Needle_Passing_B001"]),
+        },
+    )
+
+
+def test_official_folds_are_read_when_present(tmp_path: Path):
+    write_jigsaws(tmp_path)
+    write_needle_passing(tmp_path)
+    derived = load_jigsaws(tmp_path, surgical_task="Needle_Passing", fold="2")
+    assert derived.provenance["fold_source"] == "derived" and derived.splits["test"] == [
+        "Needle_Passing_D001"
+    ]
+    _official_louo(tmp_path)
+    needle = load_jigsaws(tmp_path, surgical_task="Needle_Passing", fold="3")  # the official 3_Out: user D
+    assert needle.splits == {"train": ["Needle_Passing_B001"], "test": ["Needle_Passing_D001"]}
+    assert needle.provenance["fold_source"] == "official" and needle.provenance["fold"] == "D"
+    assert needle.provenance["fold_detail"]["folder"].endswith("UserOut/3_Out/itr_1")
+    with pytest.raises(ConfigError, match="not an official UserOut fold"):
+        load_jigsaws(tmp_path, surgical_task="Needle_Passing", fold="2")  # no user C in Needle_Passing
+    pooled = get_task("jigsaws").load(tmp_path, fold="2")
+    assert pooled.splits["test"] == ["Knot_Tying_C001", "Knot_Tying_C002"]
+    assert "Needle_Passing_B001" in pooled.splits["train"] and "Suturing_B001" in pooled.splits["train"]
+    assert pooled.provenance["fold_detail"]["tasks_without_this_fold"] == ["Needle_Passing", "Suturing"]
+    assert (
+        get_task("jigsaws").load(tmp_path, fold="C").splits == pooled.splits
+    )  # the user letter names it too
+    assert (
+        get_task("jigsaws").load(tmp_path, fold="2", folds="derived").provenance["fold_source"] == "derived"
+    )
+    assert pooled.provenance["fingerprint"] != derived.provenance["fingerprint"]
+
+
+def test_official_loso_and_trials_outside_the_fold(tmp_path: Path):
+    write_jigsaws(tmp_path)
+    kt = lambda r: [f"Knot_Tying_{u}00{r}" for u in "BC"]  # noqa: E731
+    write_setup(
+        tmp_path,
+        "Knot_Tying",
+        "SuperTrialOut",
+        {1: (kt(1), kt(2)), 2: (kt(2), kt(1)[:1] + ["Knot_Tying_E001"])},
+    )
+    data = load_jigsaws(tmp_path, protocol="loso", fold="2", surgical_task="Knot_Tying")
+    assert data.splits == {"train": ["Knot_Tying_B001"], "test": ["Knot_Tying_B002", "Knot_Tying_C002"]}
+    assert "Knot_Tying_C001" not in data.videos  # on disk, in neither list of this fold
+    assert data.provenance["fold_detail"]["on_disk_not_listed"] == ["Knot_Tying_C001"]
+    assert data.provenance["fold_detail"]["listed_not_on_disk"] == 1  # E001
+    assert data.provenance["fold"] == "002"
+    with pytest.raises(DataError, match="folds=official") as err:  # Suturing has no official setup here
+        load_jigsaws(tmp_path, protocol="loso", folds="official")
+    assert "Suturing" in err.value.path
+    auto = load_jigsaws(tmp_path, protocol="loso")  # not every task has official folds: derived, and why
+    assert auto.provenance["fold_source"] == "derived" and "Suturing" in auto.provenance["fold_detail"]["why"]
+
+
+def test_bad_fold_files(tmp_path: Path):
+    write_jigsaws(tmp_path)
+    base = write_setup(tmp_path, "Knot_Tying", "UserOut", {1: (["Knot_Tying_B001"], ["Knot_Tying_C001"])})
+    test_file = base / "1_Out" / "itr_1" / "Test.txt"
+    test_file.write_text(_span_line("Knot_Tying_B001") + "\nKnot_Tying_B002.txt\n")
+    with pytest.raises(DataError) as err:
+        load_jigsaws(tmp_path, surgical_task="Knot_Tying")
+    assert err.value.path == str(test_file) and (err.value.line, err.value.field) == (2, "trial")
+    test_file.write_text(_span_line("Knot_Tying_C001") + "\n")  # in Train.txt too
+    with pytest.raises(DataError, match="in Train.txt too"):
+        load_jigsaws(tmp_path, surgical_task="Knot_Tying")
+    test_file.unlink()
+    with pytest.raises(DataError, match="file not found") as err:
+        load_jigsaws(tmp_path, surgical_task="Knot_Tying")
+    assert err.value.path.endswith("Test.txt")
+    with pytest.raises(ConfigError, match="folds must be"):
+        load_jigsaws(tmp_path, folds="both")

@@ -17,7 +17,16 @@ from adrbench.data.files import read_json, temp_dir_beside
 from adrbench.errors import ConfigError, DataError
 from adrbench.jsonl import write_json
 
-_GENERATOR_SOURCES = ("synth", "adr_builder.py", "adr_layout.py", "describers.py", "egoexo.py", "files.py")
+_GENERATOR_SOURCES = (
+    "synth",
+    "adr_builder.py",
+    "adr_layout.py",
+    "describers.py",
+    "egoexo.py",
+    "files.py",
+    "media.py",
+    "ratings.py",
+)
 
 
 @functools.cache
