@@ -180,7 +180,7 @@ def decisive_oracle(data: Dataset, split: str = "test") -> dict[str, float]:
         rows = []
         for v in videos:
             kp = data.keypoints(v.id)
-            bounds = v.meta["phase_frames"]
+            bounds = [b - int(v.meta.get("first_frame", 0)) for b in v.meta["phase_frames"]]
             row = [keypoint_noise(kp)]
             for group, phase, aspect in v.meta["decisive"]:
                 p = v.meta["phases"].index(phase)

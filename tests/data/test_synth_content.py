@@ -92,7 +92,7 @@ def test_stated_facts_are_recoverable_from_the_keypoints(adr):
             for vid in (pair.video_1, pair.video_2):
                 video = adr.videos[vid]
                 p = video.meta["phases"].index(fact.phase)
-                bounds = video.meta["phase_frames"]
+                bounds = [b - video.meta["first_frame"] for b in video.meta["phase_frames"]]
                 angles = _group_angles(adr.keypoints(vid), adr, fact.group)
                 values.append(cell_measures(angles, bounds[p], bounds[p + 1])[MEASURES.index(fact.aspect)])
             first_better = values[0] > values[1] if fact.aspect == "range" else values[0] < values[1]

@@ -32,6 +32,8 @@ _TASKS = {  # group → (scenario, parent id, task id, task name)
     "Dribbling": ("Soccer", 8000, 8003, "Soccer Drills - Dribbling"),
     "Climbing": ("Rock Climbing", 7000, 7018, "LosAndes_V2_R1"),
 }
+_CAMERAS = ("aria01", "cam01", "cam02", "cam03", "cam04")
+NO_POSE_CLIMBS = 6
 _PROFICIENCY = ("Novice", "Early Expert", "Intermediate Expert", "Late Expert")
 _EGOEXO_SPLIT = {"train": "train", "test": "val"}
 
@@ -51,6 +53,10 @@ def _take_plan(rng: np.random.Generator) -> list[dict[str, Any]]:
     for i in range(3):  # withheld Ego-Exo4D test takes and a sub-activity ADR does not use
         plan.append({"group": "Dribbling", "split": "egoexo-test", "index": i, "rated": True})
         plan.append({"group": None, "split": "train", "index": i, "rated": True})
+    for i in range(NO_POSE_CLIMBS):  # bouldering takes without body pose (and, here, without video): left out
+        plan.append(
+            {"group": "Climbing", "split": "train", "index": 1000 + i, "rated": True, "no_pose": True}
+        )
     for item in plan:
         item["uid"] = str(uuid.UUID(bytes=rng.bytes(16), version=4))
     return plan
@@ -98,7 +104,11 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
                 "task_name": task_name,
                 "participant_uid": participant,
                 "duration_sec": 0.0,
-                "best_exo": "cam0" + str(1 + k % 4),
+                "best_exo": None if k % 10 == 3 else "cam0" + str(1 + k % 4),
+                "frame_aligned_videos": _camera_streams(),
+                "capture": {
+                    "cameras": [{"cam_id": cam, "is_ego": cam.startswith("aria")} for cam in _CAMERAS]
+                },
                 "university_name": "synth",
                 "task_start_sec": 0.0,
                 "task_end_sec": None,
@@ -128,7 +138,12 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
         transcripts[split][uid] = _write_commentary(
             root, name, uid, task_id, task_name, action, skill, panel[scenario], item["rated"], q, k, rng
         )
-        kinds = ("annotation", "automatic") if rng.random() < 0.25 else ("automatic",)
+        if item.get("no_pose"):
+            continue
+        draw = rng.random()
+        kinds = (
+            ("annotation", "automatic") if draw < 0.2 else ("annotation",) if draw < 0.25 else ("automatic",)
+        )
         for kind in kinds:
             _write_pose(root, split, uid, kp, kind, rng)
         n_pose += 1
@@ -155,6 +170,20 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
         )
     _dump(root / "adrbench_truth.json", truth)
     return {"takes": len(takes), "pose_files": n_pose}
+
+
+def _camera_streams() -> dict[str, Any]:
+    """`frame_aligned_videos` as the real takes.json lists it: Aria streams by name, exo cameras' stream "0"."""
+    streams: dict[str, Any] = {
+        "aria01": {
+            "rgb": {"relative_path": "frame_aligned_videos/aria01_214-1.mp4"},
+            "slam-left": {"relative_path": "frame_aligned_videos/aria01_1201-1.mp4"},
+        },
+        "collage": {"0": {"relative_path": "frame_aligned_videos/collage.mp4"}},
+    }
+    for cam in _CAMERAS[1:]:
+        streams[cam] = {"0": {"relative_path": f"frame_aligned_videos/{cam}.mp4"}}
+    return streams
 
 
 def _participant_number(person: tuple[str, str, int]) -> int:
@@ -297,7 +326,7 @@ def _tilt(rng: np.random.Generator) -> np.ndarray:
 
 
 #: Keep every n-th frame in human `annotation` tracks (real ones are sparse, ≈ 10 fps of a 30 fps video).
-ANNOTATION_STEP = 1
+ANNOTATION_STEP = 3
 _LIMB_PAIRS = ((5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16))
 
 
@@ -320,7 +349,8 @@ def _write_pose(
     root: Path, split: str, uid: str, kp: np.ndarray, kind: str, rng: np.random.Generator
 ) -> None:
     """ego_pose body file: frame → [{annotation3D: joint → {x, y, z}}]; ~2 % of joints absent (8 % on the face)
-    plus occlusions of 3–10 frames; the automatic track carries estimator noise, the human one 3 mm."""
+    plus occlusions of 3–10 frames. The automatic track is dense (1 % of frames missing) with estimator noise;
+    the human one has 3 mm noise on every `ANNOTATION_STEP`-th frame only."""
     n_frames = kp.shape[0]
     kp = _estimator_noise(kp, rng) if kind == "automatic" else kp + rng.normal(0.0, 0.003, size=kp.shape)
     drop = rng.random((n_frames, 17)) < np.where(np.arange(17) < 5, 0.08, 0.02)
@@ -329,8 +359,11 @@ def _write_pose(
         drop[start : start + int(rng.integers(3, 11)), j] = True
     coords = np.round(kp, 3).tolist()
     frames = {}
-    step = ANNOTATION_STEP if kind == "annotation" else 1
-    for f in range(0, n_frames, step):
+    if kind == "annotation":  # sparse, from a take-specific first frame
+        kept = range(int(rng.integers(ANNOTATION_STEP)), n_frames, ANNOTATION_STEP)
+    else:  # dense, ~1 % of frames missing
+        kept = np.flatnonzero(rng.random(n_frames) >= 0.01).tolist()
+    for f in kept:
         joints = {}
         for j in range(17):
             if not drop[f, j]:

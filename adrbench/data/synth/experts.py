@@ -17,11 +17,13 @@ class Expert:
     uid: str
     bias: float
     noise: float
+    spread: float = 1.0  # how widely the expert uses the scale around its middle
 
 
 def make_experts(n: int, rng: np.random.Generator) -> list[Expert]:
     """`n` experts with 6-character uids, a severity bias ~N(0, 0.5) and a noise level in [0.3, 0.8]; the
-    biases of a panel average zero (a panel is calibrated as a whole, so sports differ only in skill)."""
+    biases of a panel average zero (a panel is calibrated as a whole, so sports differ only in skill); each uses
+    the scale more or less widely (spread 0.8–1.2)."""
     alphabet = np.array(list(string.ascii_lowercase + string.digits))
     uids = ["".join(rng.choice(alphabet, size=6)) for _ in range(n)]
     biases = rng.normal(0.0, 0.5, size=n)
@@ -33,8 +35,9 @@ def make_experts(n: int, rng: np.random.Generator) -> list[Expert]:
 
 
 def rate(expert: Expert, q: float, rng: np.random.Generator) -> int:
-    """A 1–10 rating: 1 + 9·quality, shifted by the expert's bias and noise, rounded and clipped."""
-    return int(np.clip(np.rint(1.0 + 9.0 * q + expert.bias + rng.normal(0.0, expert.noise)), 1, 10))
+    """A 1–10 rating: 5.5 + spread·9·(quality − ½), shifted by the expert's bias and noise, rounded, clipped."""
+    mean = 5.5 + expert.spread * 9.0 * (q - 0.5) + expert.bias
+    return int(np.clip(np.rint(mean + rng.normal(0.0, expert.noise)), 1, 10))
 
 
 def comment(action: Action, skill: Skill, n: int, rng: np.random.Generator) -> list[tuple[str, str, str]]:

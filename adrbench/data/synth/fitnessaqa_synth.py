@@ -1,9 +1,12 @@
-"""The fitnessaqa-synth generator: Squat and OHP clips (one repetition, 2 s at 30 fps) in the release layout.
+"""The fitnessaqa-synth generator: Squat and OHP clips (one repetition, 1.5–3 s at 30 fps) in the release layout.
 
 Each clip has a latent z per error; the fault is present when z is below the normal quantile of the error's real
-prevalence, and its size grows with the distance below it. The fault bends the kinematics (Squat: extra knee
-flexion → shin leans forward; knee valgus shift; OHP: missing elbow lockout; leg drive), and the label intervals
-are then MEASURED from the joint positions with the thresholds below, so labels follow the kinematics.
+prevalence, and its size grows with the distance below it. The fault bends the kinematics in one phase of the
+rep (Squat: extra knee flexion → shin leans forward, and a knee valgus shift, at the bottom; OHP: missing elbow
+lockout at the top, and leg drive while the bar goes up — a knee dip while settling before the press is not a
+fault), and the label intervals are then MEASURED from the clean joint positions in that phase with the
+thresholds below and marked by a simulated annotator who is unsure near the threshold. Models see the body
+as a monocular estimator returns it: in a tilted camera's frame, with jitter, outliers, swaps and gaps.
 Writes Labels/error_*.json, Splits/*_keys.json (OHP in lower-case labels/ splits/ folders, as some users
 unpack them) and the keypoints side folder. See docs/synthetic.md.
 """
@@ -19,21 +22,36 @@ import numpy as np
 from adrbench.data.fitnessaqa import LABEL_FILES
 from adrbench.data.synth.body import FPS, body_pose
 
-N_FRAMES = 60
 SIZES = {"Squat": (1136, 243, 244), "OHP": (1582, 339, 339)}
 #: Real prevalences (research/data-formats.md §3.3).
 PREVALENCE = {"Squat_forward": 0.683, "Squat_inward": 0.143, "OHP_knee": 0.344, "OHP_elbow": 0.255}
-SHIN_LEAN = 0.75  # rad: shin leaning forward more than this = knees too far forward
-VALGUS = 0.08  # m: knees this much narrower than the ankles = knees caving in
+SHIN_LEAN = 0.75  # rad: shin leaning forward more than this at the bottom = knees too far forward
+VALGUS = 0.08  # m: knees this much narrower than the ankles at the bottom = knees caving in
 LOCKOUT = 0.35  # rad: elbow flexion staying above this through the top phase = no lockout
-KNEE_BEND = 0.35  # rad: knee flexion during the press above this = leg drive
+KNEE_BEND = 0.35  # rad: knee flexion above this while the bar goes up = leg drive
+#: Annotators mark a fault as present with probability Φ((measured − threshold) / this share of the threshold):
+#: borderline clips are labelled inconsistently, as by people watching a video.
+LABEL_SOFTNESS = 0.15
 DECISIVE = {"Squat_forward": "knee", "Squat_inward": "knee", "OHP_knee": "knee", "OHP_elbow": "elbow"}
 _Z = NormalDist()
 
 
-def _bump(n: int, lag: float) -> np.ndarray:
-    u = np.clip(np.arange(n) / n - lag, 0.0, 1.0)
-    return 0.5 * (1.0 - np.cos(2 * np.pi * u))
+def _ease(n: int, start: float, end: float) -> np.ndarray:
+    """0 before `start`, 1 after `end` (fractions of the clip), a raised-cosine step between."""
+    u = np.clip((np.arange(n) / n - start) / max(end - start, 1e-6), 0.0, 1.0)
+    return 0.5 * (1.0 - np.cos(np.pi * u))
+
+
+def _rep(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(movement 0 → 1 → 0 over the rep, mask of the hold at its peak): down/up phases and a hold of
+    varying lengths (tempo differs between people and reps)."""
+    start, hold = rng.uniform(0.05, 0.2), rng.uniform(0.05, 0.25)
+    down = rng.uniform(0.2, 0.35)
+    peak = start + down
+    up = rng.uniform(0.2, 0.35)
+    move = _ease(n, start, peak) - _ease(n, peak + hold, min(peak + hold + up, 0.98))
+    u = np.arange(n) / n
+    return move, (u >= peak) & (u <= peak + hold)
 
 
 def _noise(n: int, rng: np.random.Generator, size: float) -> np.ndarray:
@@ -59,60 +77,80 @@ def _fault(z: float, label: str, scale: float) -> float:
     return scale * (_Z.inv_cdf(PREVALENCE[label]) - z)
 
 
-def _squat(rng: np.random.Generator, z: dict[str, float]) -> tuple[np.ndarray, dict[str, list], np.ndarray]:
-    n, lag = N_FRAMES, rng.uniform(0.0, 0.1)
-    b = _bump(n, lag)
-    depth = rng.uniform(0.8, 1.0)
-    hip = 1.3 * depth * b + _noise(n, rng, 0.02)
-    knee = 1.6 * depth * b + _noise(n, rng, 0.02)
+def _annotated(flags: np.ndarray, excess: float, threshold: float, rng: np.random.Generator) -> list[list[float]]:
+    """The intervals an annotator marks: the measured fault's frames, kept with probability
+    Φ(excess / (LABEL_SOFTNESS · threshold)) — a clip near the threshold may go either way."""
+    if rng.random() >= _Z.cdf(excess / (LABEL_SOFTNESS * threshold)):
+        return []
+    marked = _intervals(flags)
+    if not marked and excess > 0:  # the fault is there but shorter than 3 frames: the annotator marks its peak
+        i = int(np.argmax(flags)) if flags.any() else len(flags) // 2
+        marked = [[round(i / FPS, 2), round((i + 3) / FPS, 2)]]
+    return marked
+
+
+def _squat(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndarray, dict[str, list]]:
+    move, bottom = _rep(n, rng)
+    depth = rng.uniform(0.7, 1.05)
+    hip = 1.3 * depth * move + _noise(n, rng, 0.02)
+    knee = 1.6 * depth * move + _noise(n, rng, 0.02)
     base_lean = float(np.max(knee - hip))
-    knee = knee + max(0.0, SHIN_LEAN - base_lean + _fault(z["Squat_forward"], "Squat_forward", 0.3)) * b
-    inward = max(0.0, VALGUS / 2 + _fault(z["Squat_inward"], "Squat_inward", 0.03)) * b
+    knee = knee + max(0.0, SHIN_LEAN - base_lean + _fault(z["Squat_forward"], "Squat_forward", 0.3)) * move
+    inward = max(0.0, VALGUS / 2 + _fault(z["Squat_inward"], "Squat_inward", 0.03)) * move
     angles = {
         "hip": np.stack([hip, hip], 1),
         "knee": np.stack([knee, knee], 1),
-        "shoulder": np.full((n, 2), 0.5),
-        "elbow": np.full((n, 2), 2.2),
+        "shoulder": np.full((n, 2), 0.5) + _noise(n, rng, 0.03)[:, None],
+        "elbow": np.full((n, 2), 2.2) + _noise(n, rng, 0.03)[:, None],
     }
     kp = body_pose(
         angles,
-        rng.uniform(1.55, 1.95),
+        rng.uniform(1.5, 2.0),
         np.zeros((n, 3)),
         0.0,
-        lean=0.2 + 0.4 * b,
+        lean=rng.uniform(0.1, 0.3) + 0.4 * depth * move,
         knee_inward=np.stack([inward, inward], 1),
     )
     shin = kp[:, 13:15] - kp[:, 15:17]
     lean = np.arctan2(shin[..., 0], shin[..., 2]).max(axis=1)
     gap = np.abs(kp[:, 15, 1] - kp[:, 16, 1]) - np.abs(kp[:, 13, 1] - kp[:, 14, 1])
-    labels = {"Squat_forward": _intervals(lean > SHIN_LEAN), "Squat_inward": _intervals(gap > VALGUS)}
-    return kp, labels, b
+    forward, caving = (lean > SHIN_LEAN) & bottom, (gap > VALGUS) & bottom
+    labels = {
+        "Squat_forward": _annotated(forward, float(lean[bottom].max() - SHIN_LEAN), SHIN_LEAN, rng),
+        "Squat_inward": _annotated(caving, float(gap[bottom].max() - VALGUS), VALGUS, rng),
+    }
+    return kp, labels
 
 
-def _ohp(rng: np.random.Generator, z: dict[str, float]) -> tuple[np.ndarray, dict[str, list], np.ndarray]:
-    n, lag = N_FRAMES, rng.uniform(0.0, 0.1)
-    b = _bump(n, lag)
+def _ohp(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndarray, dict[str, list]]:
+    move, top = _rep(n, rng)
     lockout = max(0.05, LOCKOUT + _fault(z["OHP_elbow"], "OHP_elbow", 0.25))
-    elbow = 2.3 - (2.3 - lockout) * b + _noise(n, rng, 0.02)
-    shoulder = 0.4 + 2.5 * b + _noise(n, rng, 0.02)
-    drive = (
-        max(0.02, KNEE_BEND + _fault(z["OHP_knee"], "OHP_knee", 0.25))
-        * _bump(n, lag - 0.35)
-        * (np.arange(n) < n // 3)
-    )
+    elbow = 2.3 - (2.3 - lockout) * move + _noise(n, rng, 0.02)
+    shoulder = 0.4 + 2.5 * move + _noise(n, rng, 0.02)
+    rising = np.gradient(move) > 0
+    drive = max(0.02, KNEE_BEND + _fault(z["OHP_knee"], "OHP_knee", 0.25)) * rising * move
+    drive = np.convolve(drive, np.ones(5) / 5, mode="same")
+    settle = rng.uniform(0.2, 0.6) if rng.random() < 0.35 else 0.0  # a knee dip while settling, bar still racked
+    set_up = np.clip(1.0 - np.abs(np.arange(n) / n - 0.06) / 0.05, 0.0, 1.0)
+    knee = drive + settle * set_up
     angles = {
-        "hip": np.stack([0.5 * drive] * 2, 1),
-        "knee": np.stack([drive] * 2, 1),
+        "hip": np.stack([0.5 * knee] * 2, 1),
+        "knee": np.stack([knee] * 2, 1),
         "shoulder": np.stack([shoulder] * 2, 1),
         "elbow": np.stack([elbow] * 2, 1),
     }
-    kp = body_pose(angles, rng.uniform(1.55, 1.95), np.zeros((n, 3)), 0.0, lean=0.05)
-    top = b > 0.9
+    kp = body_pose(angles, rng.uniform(1.5, 2.0), np.zeros((n, 3)), 0.0, lean=rng.uniform(0.0, 0.1))
     elbow_flex = np.pi - _joint_angle(kp, 7, 5, 9)
     knee_flex = np.pi - _joint_angle(kp, 13, 11, 15)
-    no_lockout = bool(np.nanmin(elbow_flex[top]) > LOCKOUT)  # never straightened while the bar is up
-    labels = {"OHP_elbow": _intervals(top & no_lockout), "OHP_knee": _intervals(knee_flex > KNEE_BEND)}
-    return kp, labels, b
+    pressing = rising & (move > 0.05)
+    no_lockout = float(np.nanmin(elbow_flex[top]) - LOCKOUT)  # > 0: never straightened while the bar is up
+    labels = {
+        "OHP_elbow": _annotated(top & (no_lockout > 0), no_lockout, LOCKOUT, rng),
+        "OHP_knee": _annotated(
+            (knee_flex > KNEE_BEND) & pressing, float(knee_flex[pressing].max() - KNEE_BEND), KNEE_BEND, rng
+        ),
+    }
+    return kp, labels
 
 
 def _joint_angle(kp: np.ndarray, j: int, a: int, c: int) -> np.ndarray:
@@ -121,16 +159,30 @@ def _joint_angle(kp: np.ndarray, j: int, a: int, c: int) -> np.ndarray:
     return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
-def _place(kp: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Feet on the floor, then a random heading and position; ~2% of joints missing (NaN)."""
+def _camera(kp: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """What a monocular 3-D estimator returns: the body in the camera's frame (a phone pitched and rolled by up
+    to 15° and 8°, any heading), 1.5–3 cm of temporally correlated jitter, 0.5 % of joints thrown off, 0.5 %
+    of frames with one limb's left and right swapped, ~3 % of joints missing plus occlusions of 3–12 frames."""
     kp = kp.copy()
     kp[..., 2] -= kp[:, 15:17, 2].min(axis=1)[:, None]
-    yaw = rng.uniform(-np.pi, np.pi)
-    c, s = np.cos(yaw), np.sin(yaw)
-    kp = kp @ np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]]).T + np.array(
-        [*rng.uniform(-1, 1, 2), 0.0]
-    )
-    kp[rng.random(kp.shape[:2]) < 0.02] = np.nan
+    yaw, pitch, roll = rng.uniform(-np.pi, np.pi), rng.uniform(-0.26, 0.26), rng.uniform(-0.14, 0.14)
+    rz = np.array([[np.cos(yaw), -np.sin(yaw), 0], [np.sin(yaw), np.cos(yaw), 0], [0, 0, 1]])
+    ry = np.array([[np.cos(pitch), 0, np.sin(pitch)], [0, 1, 0], [-np.sin(pitch), 0, np.cos(pitch)]])
+    rx = np.array([[1, 0, 0], [0, np.cos(roll), -np.sin(roll)], [0, np.sin(roll), np.cos(roll)]])
+    kp = kp @ (rx @ ry @ rz).T + np.array([*rng.uniform(-1, 1, 2), 0.0])
+    n = kp.shape[0]
+    jitter = rng.normal(0.0, rng.uniform(0.015, 0.03), size=kp.shape)
+    kp += np.apply_along_axis(lambda x: np.convolve(x, np.ones(3) / np.sqrt(3), mode="same"), 0, jitter)
+    wild = rng.random(kp.shape[:2]) < 0.005
+    kp[wild] += rng.normal(0.0, 0.12, size=(int(wild.sum()), 3))
+    for f in np.flatnonzero(rng.random(n) < 0.005):
+        a = int(rng.choice([5, 7, 9, 11, 13, 15]))
+        kp[f, [a, a + 1]] = kp[f, [a + 1, a]]
+    missing = rng.random(kp.shape[:2]) < 0.03
+    for j in np.flatnonzero(rng.random(17) < 0.2):
+        start = int(rng.integers(n))
+        missing[start : start + int(rng.integers(3, 13)), j] = True
+    kp[missing] = np.nan
     return kp.astype(np.float32)
 
 
@@ -161,10 +213,11 @@ def generate_fitnessaqa(root: Path, seed: int) -> dict[str, int]:
                     keys.append(f"{person}_{rep}")
             for key in keys:
                 z = {name: float(rng.normal()) for name in LABEL_FILES[exercise]}
-                kp, intervals, _ = (_squat if exercise == "Squat" else _ohp)(rng, z)
+                n_frames = int(rng.integers(45, 91))
+                kp, intervals = (_squat if exercise == "Squat" else _ohp)(rng, z, n_frames)
                 for name in tables:
                     tables[name][key] = intervals[name]
-                np.save(kp_dir / f"{key}.npy", _place(kp, rng), allow_pickle=False)
+                np.save(kp_dir / f"{key}.npy", _camera(kp, rng), allow_pickle=False)
                 by_error = {name: _Z.cdf(v) for name, v in z.items()}
                 groups = sorted({DECISIVE[name] for name in z})
                 truth[key] = {
@@ -174,7 +227,7 @@ def generate_fitnessaqa(root: Path, seed: int) -> dict[str, int]:
                     },
                     "skill_by_error": {name: round(v, 4) for name, v in by_error.items()},
                     "decisive_groups": groups,
-                    "generator": "adrbench.synth.fitnessaqa/1",
+                    "generator": "adrbench.synth.fitnessaqa/2",
                 }
             _dump(splits_dir / f"{split}_keys.json", keys)
         for name, file in LABEL_FILES[exercise].items():
