@@ -118,7 +118,11 @@ def keypoints(
     data = get_task(task).load(
         data_root=data_root, extracted_keypoints=False, **parse_kv(task_arg, "--task-arg")
     )
-    videos = videos_to_extract(data)[:limit]
+    present, absent = videos_to_extract(data)
+    if absent:
+        err_console.print(f"warning: {len(absent)} videos without keypoints have no video file on disk (first: "
+                          f"{absent[0].video_path}); they are skipped")  # fmt: skip
+    videos = present[:limit]
     store = FeatureCache(cache)
     started = time.perf_counter()
     columns = (TextColumn("keypoints"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),

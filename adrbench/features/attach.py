@@ -10,6 +10,7 @@ needs the `pose` extra): if any such video has none yet, loading fails with the 
 from __future__ import annotations
 
 import hashlib
+import logging
 import shlex
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from adrbench.records import Video
 #: `--task-arg` keys every task takes: the estimator whose keypoints to read, and the score threshold.
 POSE_ARGS = ("pose", "pose_min_score")
 DATASET_SOURCE = "dataset"
+log = logging.getLogger("adrbench.features")
 
 
 def pose_options(args: dict[str, str]) -> tuple[str, float]:
@@ -60,8 +62,14 @@ def attach_extracted_keypoints(
     cache: FeatureCache | None = None,
 ) -> None:  # fmt: skip
     """Point the videos without keypoints files at their extracted keypoints; record the sources."""
-    todo = videos_to_extract(data)
+    todo, absent = videos_to_extract(data)
+    if absent:  # the loader's to exclude or fix; counted here, and reading their keypoints fails clearly
+        log.warning("%d videos have no keypoints file and their video file is missing (first: %s)", len(absent),
+                    ", ".join(f"{v.id} → {v.video_path}" for v in absent[:3]))  # fmt: skip
     if not todo:
+        if absent:
+            data.provenance["keypoint_sources"] = {"counts": {DATASET_SOURCE: len(data.videos) - len(absent)},
+                                                   "missing_video": sorted(v.id for v in absent)}  # fmt: skip
         return
     spec, min_score = pose_options(pose)
     estimator = parse_estimator(spec)
@@ -93,6 +101,9 @@ def attach_extracted_keypoints(
         "estimators": {label: {**settings, "min_score": min_score, "fps": fps}},
         "videos": {vid: label for vid in sorted(keys)},  # every video not listed: the dataset's own file
     }
+    if absent:
+        data.provenance["keypoint_sources"]["counts"][DATASET_SOURCE] -= len(absent)
+        data.provenance["keypoint_sources"]["missing_video"] = sorted(v.id for v in absent)
     if data.provenance.get("fingerprint"):  # the data a run sees includes the extracted keypoints
         h = hashlib.sha256(str(data.provenance["fingerprint"]).encode())
         for vid in sorted(keys):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from adrbench.data.media import open_media, resolve
+from adrbench.data.media import exists, open_media, resolve
 from adrbench.data.skeletons import COCO_JOINTS
 from adrbench.dataset import Dataset
 from adrbench.errors import DataError
@@ -36,11 +36,14 @@ def keypoints_key(content_hash: str, settings: dict[str, object]) -> str:
     return cache_key(content_hash, {"source": "keypoints", "keypoints_format": KEYPOINTS_FORMAT, **settings})
 
 
-def videos_to_extract(data: Dataset) -> list[Video]:
-    """The videos whose keypoints must come from their video: no keypoints file, a video file, a COCO body."""
+def videos_to_extract(data: Dataset) -> tuple[list[Video], list[Video]]:
+    """The videos whose keypoints must come from their video (no keypoints file, a video file, a COCO body):
+    (those whose video file is on disk, those whose video file is missing)."""
     if tuple(data.skeleton.joints) != COCO_JOINTS:
-        return []
-    return [v for v in data.videos.values() if v.keypoints_path is None and v.video_path]
+        return [], []
+    todo = [v for v in data.videos.values() if v.keypoints_path is None and v.video_path]
+    present = [v for v in todo if exists(data.root, v.video_path or "")]
+    return present, [v for v in todo if v not in present]
 
 
 @dataclass

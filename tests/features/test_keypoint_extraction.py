@@ -69,9 +69,25 @@ def test_resample_keeps_30fps_rows_and_never_bridges_a_gap() -> None:
     assert resample(points[:1], np.zeros(1), 30).shape == (1, 17, 3)
 
 
-def test_only_videos_without_keypoints_files_are_extracted(three_videos: Path) -> None:
+def test_only_videos_without_keypoints_files_are_extracted(three_videos: Path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     data = TinyVideoTask().read(three_videos)
-    assert [v.id for v in videos_to_extract(data)] == ["v1", "v2"]
+    present, absent = videos_to_extract(data)
+    assert [v.id for v in present] == ["v1", "v2"] and absent == []
+    (three_videos / "v2.mp4").unlink()
+    present, absent = videos_to_extract(data)
+    assert [v.id for v in present] == ["v1"] and [v.id for v in absent] == ["v2"]
+    # a missing video file is counted and recorded at load, and reading its keypoints fails clearly
+    monkeypatch.setenv("ADRBENCH_CACHE", str(three_videos / "cache"))
+    bare = TinyVideoTask().load(three_videos, extracted_keypoints=False)
+    extract_keypoints(bare, videos_to_extract(bare)[0], _blazepose(), FeatureCache())
+    loaded = TinyVideoTask().load(three_videos)
+    assert (
+        "1 videos have no keypoints file and their video file is missing (first: v2 → v2.mp4)" in caplog.text
+    )
+    assert loaded.provenance["keypoint_sources"]["missing_video"] == ["v2"]
+    assert loaded.provenance["keypoint_sources"]["counts"] == {"dataset": 1, "blazepose/1": 1}
+    with pytest.raises(FileNotFoundError):
+        loaded.keypoints("v2")
 
 
 def _blazepose():  # type: ignore[no-untyped-def]
@@ -121,7 +137,7 @@ def test_a_run_reads_extracted_keypoints_and_records_their_source(three_videos: 
     )
 
     bare = task.load(three_videos, extracted_keypoints=False)
-    report = extract_keypoints(bare, videos_to_extract(bare), _blazepose(), FeatureCache())
+    report = extract_keypoints(bare, videos_to_extract(bare)[0], _blazepose(), FeatureCache())
     assert report.extracted == 2
 
     data = task.load(three_videos)
