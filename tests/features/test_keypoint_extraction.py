@@ -161,3 +161,18 @@ def test_a_run_reads_extracted_keypoints_and_records_their_source(three_videos: 
         task.load(three_videos, pose="openpose")
     with pytest.raises(ConfigError, match="pose_min_score"):
         task.load(three_videos, pose_min_score="high")
+
+
+def test_a_zip_member_gives_the_same_keypoints_as_the_file(tmp_path: Path) -> None:
+    import zipfile
+
+    from adrbench.data.media import archive_path
+    from adrbench.features.keypoints import track_video
+
+    astronaut.write(tmp_path / "a.mp4", n=4, blank=None)
+    with zipfile.ZipFile(tmp_path / "videos.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.write(tmp_path / "a.mp4", "clips/a.mp4")
+    plain = track_video(tmp_path, "a.mp4", _blazepose())
+    member = track_video(tmp_path, archive_path("videos.zip", "clips/a.mp4"), _blazepose())
+    assert np.array_equal(plain.image, member.image, equal_nan=True)
+    assert np.array_equal(plain.timestamps, member.timestamps)
