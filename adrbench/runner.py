@@ -131,6 +131,12 @@ def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) 
             k: data.provenance[k] for k in ("split_protocol", "validation") if k in data.provenance
         },
         "n_items": len(data.splits[config.split]),
+        # which videos' keypoints came from an estimator rather than the dataset's files (adrbench.features.attach)
+        **(
+            {"keypoint_sources": data.provenance["keypoint_sources"]}
+            if "keypoint_sources" in data.provenance
+            else {}
+        ),
         "versions": provenance.versions(),
         "git_revision": provenance.git_revision(),
         "command": provenance.command_line(),

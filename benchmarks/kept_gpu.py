@@ -32,13 +32,13 @@ def main() -> None:
     from adrbench.tasks import get_task
     from kept.adapter import prepare
     from kept.config import KeptConfig
-    from kept.features import FeatureCache
+    from kept.features import KeptInputs
     from kept.training import Objective, make_batch, to_device
 
     cfg = KeptConfig(d=args.d, heads=args.heads, depth=args.depth, batch=args.batch, device=args.device,
                      text_encoder=args.text_encoder)
     data = get_task("adr-synth").load()
-    state, tt = prepare(cfg, data, 0, FeatureCache(cfg.keyframes, cfg.segments))
+    state, tt = prepare(cfg, data, 0, KeptInputs(cfg.keyframes, cfg.segments))
     net = state.net.train()
     n_params = sum(p.numel() for p in net.parameters())
     objective = Objective(net, state.text, cfg, classify=False)

@@ -19,7 +19,7 @@ from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 from kept.checkpoint import load_checkpoint, save_checkpoint
 from kept.config import INFERENCE_FIELDS, KeptConfig
-from kept.features import FeatureCache, standardiser
+from kept.features import KeptInputs, standardiser
 from kept.state import KeptState, build_net
 from kept.training import TrainTensors, train
 from kept.vocab import Recaser
@@ -52,7 +52,7 @@ class KeptModel(Model):
         self.batch_size = DECODE_BATCH
         self.state: KeptState | None = None
         self.history: list[dict[str, float]] = []
-        self._features = FeatureCache(self.cfg.keyframes, self.cfg.segments)
+        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments)
         self._encoded: dict[str, dict[str, Any]] = {}
 
     def config(self) -> dict[str, Any]:
@@ -199,7 +199,7 @@ class KeptModel(Model):
         self.state = loaded
         # the checkpoint decides the network; how to decode and where to run stay the caller's choice
         self.cfg = replace(loaded.net.cfg, **{f: getattr(self.cfg, f) for f in INFERENCE_FIELDS})
-        self._features = FeatureCache(self.cfg.keyframes, self.cfg.segments)
+        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments)
         self._encoded.clear()
         return True
 
@@ -210,7 +210,7 @@ def activity_ids(meta: dict[str, Any], videos: Sequence[Video]) -> torch.Tensor:
     return torch.tensor([index.get(v.group, 0) for v in videos], dtype=torch.long)
 
 
-def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: FeatureCache) -> tuple[KeptState, TrainTensors]:
+def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: KeptInputs) -> tuple[KeptState, TrainTensors]:
     """Per-video features, comment embeddings, vocabulary and the untrained network for `data`'s train split."""
     seed_everything(seed)
     videos = data.videos_of("train")

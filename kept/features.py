@@ -13,13 +13,17 @@ frame's speed. Three views are kept:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 
 from adrbench.data.kinematics import N_STATS, joint_statistics
 from adrbench.dataset import Dataset, Skeleton
+from adrbench.features.cache import FeatureCache, array_hash, cache_key
+from adrbench.jsonl import dumps
+
+INPUTS_VERSION = 1  # bump when video_features changes its output for the same keypoints
 
 
 @dataclass(frozen=True)
@@ -64,17 +68,32 @@ def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, se
     return VideoFeatures(frames.astype(np.float32), nodes, joints.astype(np.float32))
 
 
-class FeatureCache:
-    """Features per video id, computed once; `batch` stacks them as tensors for a list of video ids."""
+class KeptInputs:
+    """KEPT's inputs per video id, computed once: kept in memory for this model, and stored in adrbench's feature
+    cache (keyed by the keypoints' hash, the skeleton, N and S) so later runs and processes read them back.
+    `batch` stacks them as tensors for a list of video ids."""
 
-    def __init__(self, keyframes: int, segments: int) -> None:
+    def __init__(self, keyframes: int, segments: int, cache: FeatureCache | None = None) -> None:
         self.keyframes, self.segments = keyframes, segments
+        self.cache = cache if cache is not None else FeatureCache()
         self._store: dict[str, VideoFeatures] = {}
+
+    def _key(self, keypoints: np.ndarray, skeleton: Skeleton) -> str:
+        settings = {"source": "kept-inputs", "version": INPUTS_VERSION, "keyframes": self.keyframes,
+                    "segments": self.segments, "skeleton": dumps(asdict(skeleton))}  # fmt: skip
+        return cache_key(array_hash(keypoints), settings)
 
     def get(self, data: Dataset, video_id: str) -> VideoFeatures:
         if video_id not in self._store:
             kp = data.keypoints(video_id)
-            self._store[video_id] = video_features(kp, data.skeleton, self.keyframes, self.segments)
+            key = self._key(kp, data.skeleton)
+            stored = self.cache.get_tensors(key)
+            if stored is not None:
+                self._store[video_id] = VideoFeatures(stored["frames"], stored["nodes"], stored["joints"])
+            else:
+                feats = video_features(kp, data.skeleton, self.keyframes, self.segments)
+                self.cache.put(key, asdict(feats), {"video_id": video_id, "source": "kept-inputs"})
+                self._store[video_id] = feats
         return self._store[video_id]
 
     def batch(self, data: Dataset, video_ids: list[str]) -> dict[str, torch.Tensor]:

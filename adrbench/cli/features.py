@@ -1,13 +1,14 @@
-"""`adrbench features extract|import`: per-video features into the cache, once per video, resumable."""
+"""`adrbench features extract|import|keypoints`: per-video features into the cache, once per video, resumable."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from adrbench.cli.common import console, parse_kv, progress_bar
+from adrbench.cli.common import console, err_console, parse_kv, progress_bar
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Extract or import per-video features into the feature cache.")  # fmt: skip
@@ -86,3 +87,61 @@ def import_(
             data, manifest, name, store, progress=lambda done, total, _vid: update("import", done, total)
         )
     console.print(f"imported {n} feature arrays as {name!r} → {store.root}")
+
+
+@app.command()
+def keypoints(
+    task: TaskOpt = "fitnessaqa",
+    estimator: Annotated[
+        str, typer.Option("--estimator", "-e", help="blazepose (offline, default) or vitpose")
+    ] = "blazepose",
+    model: Annotated[
+        str | None, typer.Option("--model", help="vitpose: transformers hub name or folder")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="only the first N videos lacking keypoints")
+    ] = None,
+    device: Annotated[str, typer.Option("--device", help="torch device (vitpose)")] = "cpu",
+    data_root: RootOpt = None,
+    cache: CacheOpt = None,
+    task_arg: TaskArgOpt = None,
+) -> None:
+    """Extract keypoints from the video of every video that has no keypoints file, once per video, resumable."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from adrbench.features.cache import FeatureCache
+    from adrbench.features.estimator import make_estimator
+    from adrbench.features.keypoints import extract_keypoints, videos_to_extract
+    from adrbench.tasks.registry import get_task
+
+    pose = make_estimator(estimator, model, device=device)
+    data = get_task(task).load(
+        data_root=data_root, extracted_keypoints=False, **parse_kv(task_arg, "--task-arg")
+    )
+    present, absent = videos_to_extract(data)
+    if absent:
+        err_console.print(f"warning: {len(absent)} videos without keypoints have no video file on disk (first: "
+                          f"{absent[0].video_path}); they are skipped")  # fmt: skip
+    videos = present[:limit]
+    store = FeatureCache(cache)
+    started = time.perf_counter()
+    columns = (TextColumn("keypoints"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=err_console, disable=not err_console.is_terminal) as bar:
+        line = bar.add_task("videos", total=len(videos), rate="")
+
+        def update(done: int, total: int, frames: int) -> None:
+            rate = frames / max(time.perf_counter() - started, 1e-9)
+            bar.update(line, completed=done, rate=f"{frames} frames, {rate:.1f} frames/s")
+
+        report = extract_keypoints(data, videos, pose, store, progress=update)
+    busy = report.decode_s + report.estimate_s
+    speed = (f"; {report.frames} frames at {report.frames / busy:.1f} frames/s (decoding {100 * report.decode_s / busy:.0f}%, "
+             f"estimation {100 * report.estimate_s / busy:.0f}%)" if report.frames and busy > 0 else "")  # fmt: skip
+    console.print(f"{len(videos)} videos without keypoints: {report.extracted} extracted, {report.cached} already in "
+                  f"the cache ({pose.label()}) → {store.root}{speed}")  # fmt: skip
+    if report.without_person:
+        n = sum(report.without_person.values())
+        console.print(
+            f"warning: {n} frames in {len(report.without_person)} videos show no person (joints NaN)"
+        )

@@ -1,31 +1,42 @@
 """The one on-disk feature cache: one safetensors file per (video content, settings), written atomically.
 
-A key is the SHA-256 of the canonical JSON of everything that changes the tensor (the video's content hash,
+A key is the SHA-256 of the canonical JSON of everything that changes the tensors (the video's content hash,
 the feature source and its settings, the cache format version), so a changed video or setting is a miss and an
-interrupted extraction resumes by skipping the keys already on disk.
+interrupted extraction resumes by skipping the keys already on disk. Every per-video cache of adrbench (visual
+features, imported arrays, extracted keypoints, KEPT's inputs) is an instance of `FeatureCache`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
+from safetensors import safe_open
+from safetensors.numpy import load_file, save
 
-from adrbench.jsonl import dumps
+from adrbench.jsonl import dumps, write_atomic
 
 CACHE_FORMAT = 1
 ENV_VAR = "ADRBENCH_CACHE"
+TENSOR = "features"  # the tensor name of single-tensor entries
+
+
+def cache_root() -> Path:
+    """Where adrbench keeps derived files: $ADRBENCH_CACHE (with ~ expanded), else ~/.cache/adrbench.
+
+    The one place adrbench.features resolves the variable.
+    """
+    base = os.environ.get(ENV_VAR)
+    return Path(base).expanduser() if base else Path.home() / ".cache" / "adrbench"
 
 
 def default_cache_dir() -> Path:
     """$ADRBENCH_CACHE/features, or ~/.cache/adrbench/features."""
-    base = os.environ.get(ENV_VAR)
-    return Path(base) / "features" if base else Path.home() / ".cache" / "adrbench" / "features"
+    return cache_root() / "features"
 
 
 def array_hash(array: np.ndarray) -> str:
@@ -33,15 +44,6 @@ def array_hash(array: np.ndarray) -> str:
     a = np.ascontiguousarray(array)
     h = hashlib.sha256(f"{a.dtype.str}|{a.shape}|".encode())
     h.update(a.tobytes())
-    return h.hexdigest()
-
-
-def file_hash(path: str | Path, chunk: int = 1 << 20) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            h.update(block)
     return h.hexdigest()
 
 
@@ -53,10 +55,14 @@ def cache_key(content_hash: str, settings: dict[str, Any]) -> str:
 
 
 class FeatureCache:
-    """Per-video feature tensors under `root/<key[:2]>/<key>.safetensors` (tensor name 'features')."""
+    """Per-video tensors under `root/<key[:2]>/<key>.safetensors`.
+
+    An entry is one tensor (`put(key, array)`, read back by `get`) or several named ones (`put(key, {name:
+    array})`, read back by `get_tensors`), with string metadata.
+    """
 
     def __init__(self, root: str | Path | None = None) -> None:
-        self.root = Path(root) if root is not None else default_cache_dir()
+        self.root = Path(root).expanduser() if root is not None else default_cache_dir()
         self.hits = 0
         self.misses = 0
 
@@ -66,26 +72,37 @@ class FeatureCache:
     def __contains__(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def get(self, key: str) -> np.ndarray | None:
-        """The cached tensor, or None on a miss (counted)."""
+    def get_tensors(self, key: str) -> dict[str, np.ndarray] | None:
+        """Every tensor of an entry, or None on a miss (counted)."""
         path = self.path(key)
         if not path.is_file():
             self.misses += 1
             return None
         self.hits += 1
-        return load_file(str(path))["features"]
+        return load_file(str(path))
 
-    def put(self, key: str, features: np.ndarray, metadata: dict[str, Any] | None = None) -> Path:
-        """Store a tensor atomically (temp file in the same folder, then rename); returns its path."""
+    def get(self, key: str) -> np.ndarray | None:
+        """The tensor of a single-tensor entry, or None on a miss (counted)."""
+        tensors = self.get_tensors(key)
+        return None if tensors is None else tensors[TENSOR]
+
+    def metadata(self, key: str) -> dict[str, str]:
+        """The string metadata stored with an entry ({} on a miss)."""
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file():
+            return {}
+        with safe_open(str(path), framework="numpy") as handle:
+            return dict(handle.metadata() or {})
+
+    def put(
+        self,
+        key: str,
+        features: np.ndarray | Mapping[str, np.ndarray],
+        metadata: dict[str, Any] | None = None,
+    ) -> Path:
+        """Store one tensor or a name → tensor mapping atomically; returns the entry's path."""
+        tensors = {TENSOR: features} if isinstance(features, np.ndarray) else dict(features)
         meta = {k: v if isinstance(v, str) else dumps(v) for k, v in (metadata or {}).items()}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".safetensors")
-        os.close(fd)
-        try:
-            save_file({"features": np.ascontiguousarray(features)}, tmp, metadata=meta)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        path = self.path(key)
+        write_atomic(path, save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata=meta))
         return path

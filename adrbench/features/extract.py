@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
+from adrbench.data.media import open_media, resolve
 from adrbench.dataset import Dataset
 from adrbench.errors import DataError
-from adrbench.features.cache import FeatureCache, array_hash, cache_key, file_hash
+from adrbench.features.cache import FeatureCache, array_hash, cache_key
+from adrbench.features.media_hash import video_sha256
 from adrbench.features.pose import pose_keyframe_features
 from adrbench.features.spec import FeatureSpec
 from adrbench.records import Video
@@ -31,16 +33,12 @@ def load_keypoints(data: Dataset, video: Video, source: str) -> np.ndarray:
     return kp.astype(np.float32)
 
 
-def video_file(data: Dataset, video: Video) -> Path:
-    """The video file of a record, resolved against the dataset root; a clear error if there is none."""
+def video_path(data: Dataset, video: Video) -> str:
+    """The record's `video_path` (a file or `archive.zip!/member` under the dataset root); a clear error if none."""
     if not video.video_path:
         raise DataError(data.root, f"video {video.id!r} has no video file", field="video_path",
                         hint="use the 'pose' feature source for keypoint-only tasks")  # fmt: skip
-    path = Path(video.video_path)
-    path = path if path.is_absolute() else data.root / path
-    if not path.is_file():
-        raise DataError(path, f"video file of {video.id!r} not found", field="video_path")
-    return path
+    return video.video_path
 
 
 class FeatureExtractor:
@@ -80,8 +78,12 @@ class FeatureExtractor:
             kp = load_keypoints(data, video, self.spec.keypoints)
             return (array_hash(kp) if self.cache is not None else None), kp
         if self.spec.source == "visual":
-            return (file_hash(video_file(data, video)) if self.cache is not None else None), None
-        return content_hash(data, video), None
+            return (
+                video_sha256(self.cache, data.root, video_path(data, video))
+                if self.cache is not None
+                else None
+            ), None
+        return content_hash(data, video, self.cache), None
 
     def features(self, data: Dataset, video: Video) -> np.ndarray:
         """The feature tensor of one video (K×D float32)."""
@@ -111,7 +113,9 @@ class FeatureExtractor:
             return pose_keyframe_features(keypoints, data.skeleton, self.spec.n_keyframes)
         from adrbench.features.video import read_keyframes
 
-        frames = read_keyframes(video_file(data, video), self.spec.n_keyframes)
+        path = video_path(data, video)
+        with open_media(data.root, path) as handle:
+            frames = read_keyframes(handle, self.spec.n_keyframes, name=resolve(data.root, path))
         return self._visual_encoder().encode(frames)
 
     def extract(
@@ -126,8 +130,8 @@ class FeatureExtractor:
         return out
 
 
-def content_hash(data: Dataset, video: Video) -> str:
-    """A video's content hash: its video file's bytes where it has one, else its keypoints."""
+def content_hash(data: Dataset, video: Video, cache: FeatureCache | None = None) -> str:
+    """A video's content hash: its video file's bytes where it has one (memoised in `cache`), else its keypoints."""
     if video.video_path:
-        return file_hash(video_file(data, video))
+        return video_sha256(cache, data.root, video.video_path)
     return array_hash(data.keypoints(video.id))

@@ -62,7 +62,7 @@ def import_npy(
         arrays.append((entry.video_id, array.astype(np.float32)))
     settings = FeatureSpec(source="imported", name=name).settings()
     for i, (video_id, array) in enumerate(arrays):
-        key = cache_key(content_hash(data, data.videos[video_id]), settings)
+        key = cache_key(content_hash(data, data.videos[video_id], cache), settings)
         cache.put(key, array, {"video_id": video_id, "settings": settings, "manifest": str(manifest)})
         if progress is not None:
             progress(i + 1, len(arrays), video_id)

@@ -29,17 +29,29 @@ class Task(ABC):
     def read(self, root: Path, **args: str) -> Dataset:
         """Read the task's files under `root`."""
 
-    def load(self, data_root: Path | None = None, seed: int = 0, **args: str) -> Dataset:
-        """Load the task's data; `args` come from `--task-arg k=v`, `seed` picks the synthetic twin."""
+    def load(
+        self, data_root: Path | None = None, seed: int = 0, extracted_keypoints: bool = True, **args: str
+    ) -> Dataset:
+        """Load the task's data; `args` come from `--task-arg k=v`, `seed` picks the synthetic twin.
+
+        Every task also takes `pose=NAME[:MODEL]` and `pose_min_score=X`: which extracted keypoints the videos
+        without a keypoints file read (see `adrbench.features.attach`); `extracted_keypoints=False` skips that
+        step (the extraction command itself loads the task so).
+        """
+        from adrbench.features.attach import POSE_ARGS, attach_extracted_keypoints
+
+        pose = {k: args.pop(k) for k in POSE_ARGS if k in args}
         unknown = sorted(set(args) - set(self.args))
         if unknown:
-            known = f"; known: {', '.join(self.args)}" if self.args else " (it takes none)"
-            raise ConfigError(f"task {self.name!r} has no argument {', '.join(unknown)}{known}")
+            known = ", ".join((*self.args, *POSE_ARGS))
+            raise ConfigError(f"task {self.name!r} has no argument {', '.join(unknown)}; known: {known}")
         if self.synthetic:
             from adrbench.data.synth.cache import resolve_synth_root
 
             dataset = self.read(resolve_synth_root(self.name, data_root, seed), **args)
             dataset.provenance["synthetic_seed"] = seed
+            if extracted_keypoints:
+                attach_extracted_keypoints(dataset, self.name, data_root, args, pose)
             return dataset
         root = data_root or os.environ.get(self.env_var or "")
         if not root:
@@ -48,4 +60,7 @@ class Task(ABC):
                 f"no data folder given for task {self.name!r}",
                 hint=f"pass --data-root DIR or set {self.env_var}; {self.missing_hint}",
             )
-        return self.read(Path(root), **args)
+        dataset = self.read(Path(root), **args)
+        if extracted_keypoints:
+            attach_extracted_keypoints(dataset, self.name, root, args, pose)
+        return dataset
