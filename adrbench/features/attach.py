@@ -75,7 +75,7 @@ def attach_extracted_keypoints(
     estimator = parse_estimator(spec)
     cache = cache if cache is not None else FeatureCache()
     settings = estimator.settings()
-    keys = {v.id: keypoints_key(video_sha256(cache, data.root, v.video_path or ""), settings) for v in todo}
+    keys = {v.id: keypoints_key(video_sha256(cache, data.video_root, v.video_path or ""), settings) for v in todo}
     missing = [vid for vid, key in keys.items() if key not in cache]
     if missing:
         raise DataError(

@@ -79,7 +79,7 @@ class FeatureExtractor:
             return (array_hash(kp) if self.cache is not None else None), kp
         if self.spec.source == "visual":
             return (
-                video_sha256(self.cache, data.root, video_path(data, video))
+                video_sha256(self.cache, data.video_root, video_path(data, video))
                 if self.cache is not None
                 else None
             ), None
@@ -114,8 +114,8 @@ class FeatureExtractor:
         from adrbench.features.video import read_keyframes
 
         path = video_path(data, video)
-        with open_media(data.root, path) as handle:
-            frames = read_keyframes(handle, self.spec.n_keyframes, name=resolve(data.root, path))
+        with open_media(data.video_root, path) as handle:
+            frames = read_keyframes(handle, self.spec.n_keyframes, name=resolve(data.video_root, path))
         return self._visual_encoder().encode(frames)
 
     def extract(
@@ -133,5 +133,5 @@ class FeatureExtractor:
 def content_hash(data: Dataset, video: Video, cache: FeatureCache | None = None) -> str:
     """A video's content hash: its video file's bytes where it has one (memoised in `cache`), else its keypoints."""
     if video.video_path:
-        return video_sha256(cache, data.root, video.video_path)
+        return video_sha256(cache, data.video_root, video.video_path)
     return array_hash(data.keypoints(video.id))

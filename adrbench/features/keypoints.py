@@ -42,7 +42,7 @@ def videos_to_extract(data: Dataset) -> tuple[list[Video], list[Video]]:
     if tuple(data.skeleton.joints) != COCO_JOINTS:
         return [], []
     todo = [v for v in data.videos.values() if v.keypoints_path is None and v.video_path]
-    present = [v for v in todo if exists(data.root, v.video_path or "")]
+    present = [v for v in todo if exists(data.video_root, v.video_path or "")]
     return present, [v for v in todo if v not in present]
 
 
@@ -96,11 +96,11 @@ def extract_keypoints(
         if not video.video_path:
             raise DataError(data.root, f"video {video.id!r} has no video file to extract keypoints from",
                             field="video_path")  # fmt: skip
-        key = keypoints_key(video_sha256(cache, data.root, video.video_path), settings)
+        key = keypoints_key(video_sha256(cache, data.video_root, video.video_path), settings)
         if key in cache:
             report.cached += 1
         else:
-            track = track_video(data.root, video.video_path, estimator, report,
+            track = track_video(data.video_root, video.video_path, estimator, report,
                                 on_chunk=lambda n, d=done: progress(d, len(videos), n) if progress else None)  # fmt: skip
             missing = track.frames_without_person()
             if missing:

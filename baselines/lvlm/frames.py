@@ -134,7 +134,7 @@ class FrameSource:
             raise ConfigError(f"source must be auto, video or keypoints, not {source!r}")
         self.data, self.n, self.size, self.image_format = data, n, size, image_format
         self.source, self.view = source, view
-        self.video_root = video_root or data.root  # ADR video paths are relative to the Ego-Exo4D root
+        self.video_root = video_root or data.video_root or data.root
         self.mime = MIME[image_format]
         self._frames: dict[str, tuple[bytes, ...]] = {}
 
@@ -157,7 +157,7 @@ class FrameSource:
                         self.data.root, f"video {video.id!r} has no video_path", field="video_path"
                     )
                 made = decode_video_frames(
-                    self.data.root / video.video_path, self.n, self.size, self.image_format
+                    self.video_root / video.video_path, self.n, self.size, self.image_format
                 )
             else:
                 keypoints = self.data.keypoints(video.id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from adrbench.cli.data import app
+from adrbench.errors import DataError
 from adrbench.tasks import get_task
 
 from .egoexo_fixture import write_egoexo
@@ -32,7 +34,10 @@ def test_build_adr_command(tmp_path: Path):
     assert result.exit_code == 0, result.output
     report = json.loads((out / "build_report.json").read_text())
     assert report["videos"] == {"train": 3, "test": 2}
-    assert len(get_task("adr").load(out).splits["train"]) == 1
+    assert len(get_task("adr").load(out, extracted_keypoints=False).splits["train"]) == 1
+    # a climbing take has no body pose but its exo video is on disk: a run needs its keypoints extracted first
+    with pytest.raises(DataError, match=r"1 of 5 videos .* adrbench features keypoints --task adr"):
+        get_task("adr").load(out)
 
 
 def test_build_adr_bad_root_fails_cleanly(tmp_path: Path):
