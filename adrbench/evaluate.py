@@ -73,7 +73,13 @@ def evaluate_files(
     preds = read_predictions(predictions, data, split)
     twin = read_predictions(swapped, data, split, swapped=True) if swapped is not None else []
     return evaluate(
-        data, preds, split, swapped=twin, n_bootstrap=n_bootstrap, seed=seed, outputs=outputs  # type: ignore[arg-type]
+        data,
+        preds,
+        split,
+        swapped=twin,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        outputs=outputs,  # type: ignore[arg-type]
     )
 
 

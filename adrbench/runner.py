@@ -256,7 +256,9 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
     data = load_task_data(config)
     config = config.for_data(data.provenance.get("fingerprint"))
     model = build_model(config, data)
-    check_wordnet(data, config.split, model.outputs)  # before any training: METEOR would stop the run at the end
+    check_wordnet(
+        data, config.split, model.outputs
+    )  # before any training: METEOR would stop the run at the end
     out = out or config.default_dir()
     out.mkdir(parents=True, exist_ok=True)
     _prepare_folder(config, out, model, data)
@@ -270,7 +272,9 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
             trained.append(_fit_or_load(model, data, config, out, progress))
             seed_everything(config.seed)
 
-    _, n_resumed = _predict_pass(model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare)
+    _, n_resumed = _predict_pass(
+        model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare
+    )
     both = data.unit == "pair" and config.orders == "both"
     if both:
         _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True)

@@ -46,7 +46,8 @@ class RunConfig(BaseModel):
         description="pair tasks: present each pair as (A,B) only, or also as (B,A) to measure position bias",
     )
     data_fingerprint: str | None = Field(
-        None, description="fingerprint of the data files the run reads; the runner sets it once they are loaded"
+        None,
+        description="fingerprint of the data files the run reads; the runner sets it once they are loaded",
     )
 
     def for_data(self, fingerprint: str | None) -> RunConfig:

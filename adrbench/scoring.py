@@ -98,7 +98,9 @@ def _text_entries(
     n = len(idx)
     if n == 0:
         return {
-            key: metric_entry(None, None, 0, TEXT_METRICS[key].signature(), TEXT_METRICS[key].higher_is_better)
+            key: metric_entry(
+                None, None, 0, TEXT_METRICS[key].signature(), TEXT_METRICS[key].higher_is_better
+            )
             for key in TEXT_KEYS
         }
     values = np.stack([per_item[key][idx] for key in TEXT_KEYS], axis=1)  # n × metrics
@@ -382,7 +384,9 @@ def _statistic(metric: str, truth: list, answers: list) -> Callable[[np.ndarray]
     if metric in TEXT_KEYS:
         return _mean_stat(text_item_scores(text_stats(answers, truth))[metric])
     t, p = np.asarray(truth, dtype=np.float64), np.asarray(answers, dtype=np.float64)
-    found = _score_metrics("gt-pooled").get(metric) or (F1Metric(metric[3:]) if metric.startswith("f1_") else None)
+    found = _score_metrics("gt-pooled").get(metric) or (
+        F1Metric(metric[3:]) if metric.startswith("f1_") else None
+    )
     if found is None:
         known = ", ".join((*SCORE_KEYS, *TEXT_KEYS))
         raise ConfigError(f"unknown metric {metric!r}; known: {known}, f1_<label>")

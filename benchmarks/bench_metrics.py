@@ -284,7 +284,9 @@ def main() -> None:
     diff = max(float(np.max(np.abs(ours[k] - ref[k]))) for k in ref)
     loop_diff = max(abs(loop[k] - float(ref[k].mean())) for k in ref)
     print(f"text suite on {args.pairs} distinct pairs (BLEU NG1-4 + BLEU, ROUGE-1/2/L/S*, METEOR):")
-    print(f"  adrbench suite    {t_ours[0]:8.2f} s wall {t_ours[1]:8.2f} s CPU  (text_stats + text_item_scores)")
+    print(
+        f"  adrbench suite    {t_ours[0]:8.2f} s wall {t_ours[1]:8.2f} s CPU  (text_stats + text_item_scores)"
+    )
     print(f"  adrbench calls    {t_loop[0]:8.2f} s wall {t_loop[1]:8.2f} s CPU  (bleu, rouge x4, meteor)")
     print(f"  nltk+rouge-score  {t_ref[0]:8.2f} s wall {t_ref[1]:8.2f} s CPU")
     print(f"  speed-up suite    {t_ref[0] / t_ours[0]:8.1f} x wall {t_ref[1] / t_ours[1]:6.1f} x CPU")

@@ -18,7 +18,9 @@ class MetricEntry(BaseModel):
     value: float | None = Field(description="None when undefined (no item, a constant side, ...); never NaN")
     ci95: tuple[float, float] | None = Field(description="percentile bootstrap interval, or None")
     n: int = Field(ge=0, description="items the value is computed on")
-    signature: str = Field(min_length=1, description="every setting that produced the value (sacrebleu-style)")
+    signature: str = Field(
+        min_length=1, description="every setting that produced the value (sacrebleu-style)"
+    )
     higher_is_better: bool | None = Field(
         description="True or False: which way is better; None: no better direction (a count, a signed bias, a "
         "chance level, a property of the data)"

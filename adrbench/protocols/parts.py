@@ -56,7 +56,9 @@ def part_metrics(
             continue
         both = in_gt * in_gen
         one = dict(lexicon=f"v{LEXICON_VERSION}", tag=name)
-        out[f"part_recall.{_key(name)}"] = ratio_entry(boot, both, in_gt, signature("part_recall", **one), True)
+        out[f"part_recall.{_key(name)}"] = ratio_entry(
+            boot, both, in_gt, signature("part_recall", **one), True
+        )
         out[f"part_precision.{_key(name)}"] = ratio_entry(
             boot, both, in_gen, signature("part_precision", **one), True
         )

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from adrbench.display import metric_rows
 from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.metrics import TEXT_KEYS, bleu, f1, meteor, relative_l2, rouge, spearman
 from adrbench.records import PairPrediction, VideoPrediction
-from adrbench.display import metric_rows
 from adrbench.scoring import paired_test, score_predictions
 
 SCORE_KEYS = {"spearman", "relative_l2", "relative_l2_unsquared"}

@@ -93,5 +93,7 @@ def test_a_score_only_model_declares_it() -> None:
     from adrbench.models import get_model_class
     from adrbench.models.base import ALL_OUTPUTS
 
-    assert "text" not in get_model_class("magr").outputs and "text" not in get_model_class("fineparser").outputs
+    assert (
+        "text" not in get_model_class("magr").outputs and "text" not in get_model_class("fineparser").outputs
+    )
     assert get_model_class("kept").outputs == ALL_OUTPUTS and get_model_class("nn").outputs == ALL_OUTPUTS

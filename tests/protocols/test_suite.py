@@ -80,7 +80,10 @@ def test_protocol_metrics_end_to_end() -> None:
     for e in m.values():
         assert set(e) == {"value", "ci95", "n", "signature", "higher_is_better"}
     assert m["order_acc"]["higher_is_better"] is True and m["position_bias"]["higher_is_better"] is None
-    assert m["mcq_picked_swapped"]["higher_is_better"] is False and m["order_gt_ties"]["higher_is_better"] is None
+    assert (
+        m["mcq_picked_swapped"]["higher_is_better"] is False
+        and m["order_gt_ties"]["higher_is_better"] is None
+    )
     assert protocol_metrics(data, "test", preds, n_bootstrap=200) == m  # deterministic
 
     # stale stored answers (the options changed, e.g. another seed) are not used: the fallback answers instead
@@ -92,7 +95,9 @@ def test_protocol_metrics_end_to_end() -> None:
 
     rows = metric_rows({"metrics": {"spearman": {"value": 0.5, "ci95": None, "n": 3, "signature": "x"}, **m}})
     labels = [label for label, _, _ in rows]
-    assert labels[0] == "spearman" and labels.index("ordering: order_acc") < labels.index("multiple choice: mcq_acc")
+    assert labels[0] == "spearman" and labels.index("ordering: order_acc") < labels.index(
+        "multiple choice: mcq_acc"
+    )
     shown = {label: (value, n) for label, value, n in rows}
     assert shown["ordering: order_gt_ties"] == ("0", "3")  # a count: an integer
     assert shown["multiple choice: mcq_acc"][0].startswith("1.0000 [")

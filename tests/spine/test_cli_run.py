@@ -199,7 +199,11 @@ def test_score_rescores_a_predictions_file_and_rejects_bad_ones(tmp_path: Path, 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"pair_id": "nope", "score_1": 1}\n', encoding="utf-8")
     rejected = cli("score", "--task", "adr-synth", "--predictions", str(bad))
-    assert rejected.returncode == 2 and "line 1, field 'pair_id'" in rejected.stderr and "nope" in rejected.stderr
+    assert (
+        rejected.returncode == 2
+        and "line 1, field 'pair_id'" in rejected.stderr
+        and "nope" in rejected.stderr
+    )
 
 
 def test_orders_ab_skips_the_swapped_presentation(tmp_path: Path, plugin_path) -> None:

@@ -23,7 +23,17 @@ def test_a_run_folder_is_never_resumed_onto_other_data(tmp_path: Path) -> None:
     builds = {}
     for seed in (1, 2):
         builds[seed] = tmp_path / f"jigsaws-{seed}"
-        cli("data", "synth", "--task", "jigsaws-synth", "--out", str(builds[seed]), "--seed", str(seed), check=True)
+        cli(
+            "data",
+            "synth",
+            "--task",
+            "jigsaws-synth",
+            "--out",
+            str(builds[seed]),
+            "--seed",
+            str(seed),
+            check=True,
+        )
     out = tmp_path / "run"
     common = ("run", "--model", "nn", "--task", "jigsaws-synth", "--n-bootstrap", "0")
     cli(*common, "--data-root", str(builds[1]), "--out", str(out), check=True)
@@ -35,7 +45,9 @@ def test_a_run_folder_is_never_resumed_onto_other_data(tmp_path: Path) -> None:
     assert first["data_fingerprint"] in message and "other data" in message and "--out" in message
     second_fp = message.split("this data ")[1].split(")")[0]
     assert second_fp != first["data_fingerprint"] and len(second_fp) >= 8
-    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # nothing reused or touched
+    assert {
+        p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()
+    } == before  # nothing reused or touched
 
     # without --out each build has its own folder, and the second run predicts everything anew
     for seed in (1, 2):
@@ -64,7 +76,9 @@ def test_run_score_and_submit_write_the_same_metrics(tmp_path: Path) -> None:
     board = tmp_path / "leaderboards"
     shutil.copytree(default_leaderboard_dir() / "paper", board / "paper")
     # `adrbench submit` loads the whole test split; the run has 12 items, so submit gets the run's data
-    config = RunConfig.model_validate(json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["config"])
+    config = RunConfig.model_validate(
+        json.loads((run_dir / "config.json").read_text(encoding="utf-8"))["config"]
+    )
     entry = submit("adr-synth", preds, "mean-12", {}, board, swapped=twin, dataset=load_task_data(config))
 
     at_run = (run_dir / "metrics.json").read_bytes()
@@ -80,7 +94,18 @@ def test_run_score_and_submit_write_the_same_metrics(tmp_path: Path) -> None:
 
 
 def test_score_reads_strictly_with_file_line_and_field(tmp_path: Path) -> None:
-    cli("run", "--model", "mean", "--limit", "5", "--out", str(tmp_path / "r"), "--n-bootstrap", "0", check=True)
+    cli(
+        "run",
+        "--model",
+        "mean",
+        "--limit",
+        "5",
+        "--out",
+        str(tmp_path / "r"),
+        "--n-bootstrap",
+        "0",
+        check=True,
+    )
     lines = (tmp_path / "r/predictions.jsonl").read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[2])
     record["score_2"] = "3.5"
@@ -104,11 +129,12 @@ def test_score_reads_strictly_with_file_line_and_field(tmp_path: Path) -> None:
     assert info.value.line == 1 and info.value.field == "swapped"
 
 
-def test_missing_wordnet_stops_the_run_before_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from baselines.sanity import NearestNeighbourBaseline
-
+def test_missing_wordnet_stops_the_run_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import adrbench.metrics.wordnet as wn_mod
     from adrbench.runner import run
+    from baselines.sanity import NearestNeighbourBaseline
 
     monkeypatch.setattr(wn_mod, "_nltk_wordnet_dir", lambda: None)
     monkeypatch.setattr(wn_mod, "DEBIAN_DIR", tmp_path / "absent")

@@ -95,7 +95,10 @@ def test_a_new_model_replaces_the_old_one_by_rename(tmp_path: Path, monkeypatch:
     with pytest.raises(KeyboardInterrupt):
         _fit_or_load(Unloadable("v3"), None, config, tmp_path, lambda *a: None)
     monkeypatch.setattr(Path, "rename", real_rename)
-    assert not (tmp_path / MODEL_DIR).exists() and (tmp_path / (MODEL_DIR + ".old") / "weights").read_text() == "v2"
+    assert (
+        not (tmp_path / MODEL_DIR).exists()
+        and (tmp_path / (MODEL_DIR + ".old") / "weights").read_text() == "v2"
+    )
     _restore_folder(tmp_path / MODEL_DIR)
     assert (tmp_path / MODEL_DIR / "weights").read_text() == "v2"
     assert not (tmp_path / (MODEL_DIR + ".old")).exists()
