@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from adrbench.errors import DataError
 
 R = TypeVar("R", bound=BaseModel)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what universal newlines split on
 
 
 def dumps(obj: object) -> str:
@@ -27,23 +29,46 @@ def read_records(path: str | Path, record: type[R]) -> list[R]:
 
 
 def iter_records(path: str | Path, record: type[R]) -> Iterator[R]:
+    """The `record`s of a JSON Lines file, one by one (blank lines skipped)."""
+    return (rec for _, rec in iter_numbered(path, record))
+
+
+def iter_numbered(path: str | Path, record: type[R]) -> Iterator[tuple[int, R]]:
+    """(line number, record) for each non-blank line; a bad line raises DataError naming the file, line, field."""
     path = Path(path)
     try:
-        handle = path.open(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
-    with handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield record.model_validate_json(line)
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                if err["type"] == "json_invalid":
-                    raise DataError(path, f"not valid JSON ({err['msg']})", line=lineno) from None
-                field = ".".join(str(p) for p in err["loc"]) or None
-                raise DataError(path, err["msg"], line=lineno, field=field) from None
+    except IsADirectoryError:
+        raise DataError(path, "not a file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, "not UTF-8 text", line=raw[: exc.start].count(b"\n") + 1) from None
+    for lineno, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield lineno, record.model_validate_json(line)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            if err["type"] == "json_invalid":
+                raise DataError(path, f"not valid JSON ({err['msg']})", line=lineno) from None
+            field = ".".join(str(p) for p in err["loc"]) or None
+            raise DataError(path, err["msg"], line=lineno, field=field) from None
+
+
+def cut_torn_tail(path: str | Path) -> None:
+    """Cut an incomplete last line off a file appended line by line (`append_record`): what a kill leaves."""
+    path = Path(path)
+    if not path.exists():
+        return
+    raw = path.read_bytes()
+    keep = raw.rfind(b"\n") + 1
+    if keep != len(raw):
+        with path.open("r+b") as handle:
+            handle.truncate(keep)
 
 
 def write_atomic(path: str | Path, text: str | bytes) -> None:

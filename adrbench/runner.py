@@ -1,8 +1,9 @@
 """Run a model on a task: fit on train, predict the test items as JSON lines written as they come, score.
 
 A run folder holds config.json, predictions.jsonl, metrics.json (and model/ for trained models). Started again
-with the same arguments, a killed run resumes in the same folder: it keeps every complete prediction line,
-predicts only the rest, and reuses the saved model instead of training again.
+with the same arguments on the same data, a killed run resumes in the same folder: it keeps every complete
+prediction line, predicts only the rest, and reuses the saved model instead of training again. A folder of
+another run, or of the same run on other data (another data fingerprint), is refused.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ import dataclasses
 import json
 import math
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from adrbench import provenance
 from adrbench.dataset import Dataset
 from adrbench.errors import AdrbenchError, ConfigError
-from adrbench.evaluate import CHOICES, evaluate
-from adrbench.jsonl import append_record, read_records, write_json
+from adrbench.evaluate import CHOICES, check_wordnet, evaluate_files
+from adrbench.jsonl import append_record, cut_torn_tail, write_json
 from adrbench.models import get_model_class
-from adrbench.models.base import Model
+from adrbench.models.base import ALL_OUTPUTS, Model, Output
+from adrbench.predictions import read_predictions
 from adrbench.records import PairPrediction, Prediction, VideoPrediction, prediction_id
 from adrbench.runs import (
     CONFIG_FILE,
@@ -44,8 +46,11 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def load_task_data(config: RunConfig) -> Dataset:
-    """Load the run's task, restricted to the first `limit` items of its split."""
-    return _load(config.task, config.data_root, config.seed, config.task_args, config.split, config.limit)
+    """Load the run's task, restricted to the first `limit` items of its split (refused if the config is bound
+    to data of another fingerprint)."""
+    data = _load(config.task, config.data_root, config.seed, config.task_args, config.split, config.limit)
+    config.for_data(data.provenance.get("fingerprint"))
+    return data
 
 
 def _load(
@@ -81,32 +86,24 @@ def build_model(config: RunConfig, data: Dataset) -> Model:
         raise ConfigError(f"model {config.model!r}: bad --model-arg ({exc})") from None
 
 
-def read_done(path: Path, record: type[PairPrediction] | type[VideoPrediction]) -> dict[str, Prediction]:
-    """Complete predictions already in the file; a torn last line (killed mid-write) is cut off."""
+def _done(path: Path, data: Dataset, split: str, swapped: bool) -> dict[str, Prediction]:
+    """Complete predictions already in the run's file (read strictly); a torn last line (a kill) is cut off."""
     if not path.exists():
         return {}
-    raw = path.read_bytes()
-    keep = raw[: raw.rfind(b"\n") + 1]
-    done: dict[str, Prediction] = {}
-    for lineno, line in enumerate(keep.decode("utf-8").splitlines(), start=1):
-        try:
-            pred = record.model_validate(json.loads(line))
-        except ValueError as exc:
-            raise AdrbenchError(
-                f"{path}, line {lineno}: not a prediction of this run ({exc}); "
-                f"remove the run folder to start again"
-            ) from None
-        done[prediction_id(pred)] = pred
-    if len(keep) != len(raw):
-        with path.open("r+b") as handle:
-            handle.truncate(len(keep))
-    return done
+    cut_torn_tail(path)
+    return {prediction_id(p): p for p in read_predictions(path, data, split, swapped=swapped)}
 
 
 def _prepare_folder(config: RunConfig, out: Path, model: Model, data: Dataset) -> None:
     existing = out / CONFIG_FILE
     if existing.exists():
         old = json.loads(existing.read_text(encoding="utf-8"))
+        if old.get("data_fingerprint") != config.data_fingerprint:
+            raise ConfigError(
+                f"{out} holds a run on other data (data fingerprint {old.get('data_fingerprint')}, this data "
+                f"{config.data_fingerprint}); leave out --out (the default folder is per data), choose another "
+                f"--out, or remove {out} to start again"
+            )
         if old.get("config_hash") != config.config_hash():
             raise ConfigError(
                 f"{out} holds a different run (config hash {old.get('config_hash')}); "
@@ -125,7 +122,8 @@ def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) 
         "seed": config.seed,
         "model_args": config.model_args,
         "model_config": model.config(),
-        "data_fingerprint": data.provenance.get("fingerprint"),
+        "outputs": sorted(model.outputs),
+        "data_fingerprint": config.data_fingerprint,
         "splits": {name: len(ids) for name, ids in data.splits.items()},
         "split_protocol": {
             k: data.provenance[k] for k in ("split_protocol", "validation") if k in data.provenance
@@ -160,13 +158,34 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     if model.save(tmp):
-        shutil.rmtree(state, ignore_errors=True)
-        tmp.rename(state)
+        _replace_folder(tmp, state)
         shutil.rmtree(work, ignore_errors=True)
     else:
         shutil.rmtree(tmp)
     progress("fit", 1, 1)
     return True
+
+
+def _old(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".old")
+
+
+def _replace_folder(new: Path, folder: Path) -> None:
+    """Put `new` in the place of `folder` by renames, deleting the old one only once the new one is in place; a
+    kill between the two renames leaves the old folder aside, which `_restore_folder` puts back."""
+    old = _old(folder)
+    if folder.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+    new.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _restore_folder(folder: Path) -> None:
+    """Undo a `_replace_folder` killed between its renames: the old folder goes back in place."""
+    old = _old(folder)
+    if old.is_dir() and not folder.exists():
+        old.rename(folder)
 
 
 def _check_batch(model_name: str, batch_ids: list[str], preds: list[Prediction], record: type) -> None:
@@ -209,10 +228,7 @@ def _predict_pass(
     from adrbench.protocols import answer_protocols, swap_pair, unswap_prediction
 
     record = PairPrediction if data.unit == "pair" else VideoPrediction
-    done = read_done(path, record)
-    unknown = set(done) - {it.id for it in items}
-    if unknown:
-        raise AdrbenchError(f"{path} has predictions for items not in this run (e.g. {sorted(unknown)[0]!r})")
+    done = _done(path, data, config.split, swap)
     n_before = len(done)
     pending = [it for it in items if it.id not in done]
     if not pending:
@@ -238,16 +254,23 @@ def _predict_pass(
 
 
 def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet) -> RunResult:
-    """Run `config` into `out` (default runs/<task>/<model>-<hash>), resuming whatever is already there."""
+    """Run `config` into `out` (default runs/<task>/<model>-<hash>), resuming whatever is already there.
+
+    The config is bound to the data it loads (`RunConfig.for_data`): its hash, and so the default folder,
+    depend on the data fingerprint, and a folder holding a run on other data is refused."""
     get_model_class(config.model)  # an unknown model name fails before any data is loaded
     data = load_task_data(config)
+    config = config.for_data(data.provenance.get("fingerprint"))
     model = build_model(config, data)
+    check_wordnet(
+        data, config.split, model.outputs
+    )  # before any training: METEOR would stop the run at the end
     out = out or config.default_dir()
     out.mkdir(parents=True, exist_ok=True)
     _prepare_folder(config, out, model, data)
+    _restore_folder(out / MODEL_DIR)
 
     items = data.items(config.split)
-    item_ids = [it.id for it in items]
     trained: list[bool] = []  # set once the model is ready: [whether it was trained rather than loaded]
 
     def prepare() -> None:
@@ -255,25 +278,23 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
             trained.append(_fit_or_load(model, data, config, out, progress))
             seed_everything(config.seed)
 
-    done, n_resumed = _predict_pass(
+    _, n_resumed = _predict_pass(
         model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare
     )
-    swapped: dict[str, Prediction] = {}
-    if data.unit == "pair" and config.orders == "both":
-        swapped, _ = _predict_pass(
-            model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True
-        )
+    both = data.unit == "pair" and config.orders == "both"
+    if both:
+        _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True)
 
     progress("score", 0, 1)
-    metrics = evaluate(
+    metrics = evaluate_files(
         data,
-        [done[i] for i in item_ids],
-        split=config.split,
-        swapped=[swapped[i] for i in item_ids if i in swapped],
+        out / PREDICTIONS_FILE,
+        config.split,
+        swapped=out / SWAPPED_FILE if both else None,
         n_bootstrap=config.n_bootstrap,
         seed=config.seed,
+        outputs=model.outputs,
     )
-    metrics = {**metrics, "model": config.model, "config_hash": config.config_hash()}
     write_json(out / METRICS_FILE, metrics)
     cfg = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
     cfg.update(status="complete", finished=provenance.now(), model_config=model.config())
@@ -299,27 +320,11 @@ def score_file(
     split: str = "test",
     n_bootstrap: int = 1000,
     limit: int | None = None,
+    outputs: Iterable[Output] = ALL_OUTPUTS,
 ) -> dict:
     """Re-score a predictions file (and its (B,A) twin) against a task's split (its first `limit` items):
-    inference and scoring stay apart."""
+    inference and scoring stay apart. `outputs` is what the model produces (without "text": score-only)."""
     data = _load(task, data_root, seed, task_args or {}, split, limit)
-    record = PairPrediction if data.unit == "pair" else VideoPrediction
-    preds = _checked_predictions(predictions, record, data, split, task)
-    twin = _checked_predictions(swapped, record, data, split, task) if swapped else []
-    return evaluate(data, preds, split=split, swapped=twin, n_bootstrap=n_bootstrap, seed=seed)
-
-
-def _checked_predictions(predictions: Path, record: type, data: Dataset, split: str, task: str) -> list:
-    """Read a predictions file, refusing ids outside the split and second predictions for an id."""
-    preds = read_records(predictions, record)
-    ids, seen = set(data.splits[split]), set()
-    for number, pred in enumerate(preds, start=1):
-        pid = prediction_id(pred)
-        if pid not in ids:
-            raise AdrbenchError(
-                f"{predictions}, record {number}: id {pid!r} is not in the {split} split of {task}"
-            )
-        if pid in seen:
-            raise AdrbenchError(f"{predictions}, record {number}: a second prediction for {pid!r}")
-        seen.add(pid)
-    return preds
+    return evaluate_files(
+        data, predictions, split, swapped=swapped, n_bootstrap=n_bootstrap, seed=seed, outputs=outputs
+    )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from adrbench.errors import ConfigError
 from adrbench.jsonl import dumps
 
 CONFIG_FILE, METRICS_FILE, MODEL_DIR = "config.json", "metrics.json", "model"
@@ -22,7 +23,10 @@ SWAPPED_FILE = (
 
 
 class RunConfig(BaseModel):
-    """Everything that decides a run's predictions and metrics; its hash names the run folder."""
+    """Everything that decides a run's predictions and metrics; its hash names the run folder.
+
+    The data fingerprint is part of it: the runner binds a config to the data it loads (`for_data`), so the
+    same arguments on other data (another --data-root, a rebuilt twin) land in another folder."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -41,9 +45,23 @@ class RunConfig(BaseModel):
         "both",
         description="pair tasks: present each pair as (A,B) only, or also as (B,A) to measure position bias",
     )
+    data_fingerprint: str | None = Field(
+        None,
+        description="fingerprint of the data files the run reads; the runner sets it once they are loaded",
+    )
+
+    def for_data(self, fingerprint: str | None) -> RunConfig:
+        """This config bound to the data of `fingerprint`; one bound to other data is refused."""
+        if self.data_fingerprint is not None and self.data_fingerprint != fingerprint:
+            raise ConfigError(
+                f"this run is of the data with fingerprint {self.data_fingerprint}, but the data found has "
+                f"fingerprint {fingerprint}; point --data-root at the run's data, or start a new run"
+            )
+        return self.model_copy(update={"data_fingerprint": fingerprint})
 
     def config_hash(self) -> str:
-        """A short hash of the settings that decide the results (not the data location, not runtime options)."""
+        """A short hash of what decides the results: the settings and the data fingerprint (not the data's
+        location, not runtime options), so a run folder never holds predictions of other data."""
         from adrbench.models import get_model_class
 
         spec = self.model_dump(exclude={"data_root"})

@@ -10,27 +10,17 @@ videos (a pair's weight is the product of its two videos' draw counts).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from adrbench.dataset import Dataset
 from adrbench.errors import AdrbenchError, ConfigError
-from adrbench.metrics import (
-    TEXT_KEYS,
-    Signature,
-    cluster_weights,
-    f1_signature,
-    f1_weighted,
-    relative_l2_signature,
-    relative_l2_weighted,
-    spearman_signature,
-    spearman_weighted,
-    text_item_scores,
-    text_signature,
-    text_stats,
-)
+from adrbench.metrics import TEXT_KEYS, cluster_weights, text_item_scores, text_stats
+from adrbench.metrics.entry import metric_entry
+from adrbench.metrics.metric import F1Metric, RelativeL2Metric, SpearmanMetric
+from adrbench.metrics.suite import TEXT_METRICS
 from adrbench.metrics.uncertainty import paired_bootstrap, percentile_ci
 from adrbench.records import PairPrediction, Prediction, VideoPrediction, prediction_id
 
@@ -79,22 +69,26 @@ def _finite(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
+ScoreMetric = SpearmanMetric | RelativeL2Metric | F1Metric
+
+
 def _entry(
-    stat: Callable[[np.ndarray], np.ndarray],
-    n: int,
-    sig: Signature,
+    metric: ScoreMetric,
+    truth: np.ndarray,
+    pred: np.ndarray,
     weights: np.ndarray | None,
     boot: dict[str, str | int | None],
 ) -> dict:
     """One metric entry: value on all items, percentile CI over the resamples, n and signature."""
+    n = len(truth)
     if n == 0:
-        return {"value": None, "ci95": None, "n": 0, "signature": sig.format()}
-    value = _finite(float(stat(np.ones((1, n), dtype=np.int64))[0]))
+        return metric_entry(None, None, 0, metric.signature(), metric.higher_is_better)
+    value = _finite(float(metric.weighted(truth, pred, np.ones((1, n), dtype=np.int64))[0]))
     ci = None
     if weights is not None and value is not None:
-        interval = percentile_ci(stat(weights))
-        ci = [interval[0], interval[1]] if interval else None
-    return {"value": value, "ci95": ci, "n": n, "signature": sig.with_fields(**boot).format()}
+        ci = percentile_ci(metric.weighted(truth, pred, weights))
+    sig = metric.signature().with_fields(**boot)
+    return metric_entry(value, ci, n, sig, metric.higher_is_better)
 
 
 def _text_entries(
@@ -104,7 +98,9 @@ def _text_entries(
     n = len(idx)
     if n == 0:
         return {
-            key: {"value": None, "ci95": None, "n": 0, "signature": text_signature(key).format()}
+            key: metric_entry(
+                None, None, 0, TEXT_METRICS[key].signature(), TEXT_METRICS[key].higher_is_better
+            )
             for key in TEXT_KEYS
         }
     values = np.stack([per_item[key][idx] for key in TEXT_KEYS], axis=1)  # n × metrics
@@ -114,13 +110,10 @@ def _text_entries(
             boot_values = (weights @ values) / weights.sum(axis=1)[:, None]
     out = {}
     for j, key in enumerate(TEXT_KEYS):
+        metric = TEXT_METRICS[key]
         interval = percentile_ci(boot_values[:, j]) if boot_values is not None else None
-        out[key] = {
-            "value": _finite(float(np.mean(values[:, j]))),
-            "ci95": [interval[0], interval[1]] if interval else None,
-            "n": n,
-            "signature": text_signature(key).with_fields(**boot).format(),
-        }
+        sig = metric.signature().with_fields(**boot)
+        out[key] = metric_entry(float(np.mean(values[:, j])), interval, n, sig, metric.higher_is_better)
     return out
 
 
@@ -132,28 +125,19 @@ def _mean_stat(values: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     return stat
 
 
+def _score_metrics(range_over: str) -> dict[str, ScoreMetric]:
+    """metrics.json key → metric object of the score metrics, the R-ℓ2 range taken over `range_over`."""
+    return {
+        "spearman": SpearmanMetric(),
+        "relative_l2": RelativeL2Metric(True, range_over),
+        "relative_l2_unsquared": RelativeL2Metric(False, range_over),
+    }
+
+
 def _score_entries(
     truth: np.ndarray, pred: np.ndarray, weights: np.ndarray | None, boot: dict, range_over: str
 ) -> dict[str, dict]:
-    n = len(truth)
-    sp = spearman_signature()
-    return {
-        "spearman": _entry(lambda w: spearman_weighted(truth, pred, w), n, sp, weights, boot),
-        "relative_l2": _entry(
-            lambda w: relative_l2_weighted(truth, pred, w, True),
-            n,
-            relative_l2_signature(True, range_over),
-            weights,
-            boot,
-        ),
-        "relative_l2_unsquared": _entry(
-            lambda w: relative_l2_weighted(truth, pred, w, False),
-            n,
-            relative_l2_signature(False, range_over),
-            weights,
-            boot,
-        ),
-    }
+    return {key: _entry(m, truth, pred, weights, boot) for key, m in _score_metrics(range_over).items()}
 
 
 def _boot_fields(n_bootstrap: int, seed: int, resample: str) -> dict[str, str | int | None]:
@@ -196,14 +180,8 @@ def _place(result: dict, grouping: str | None, name: str | None, n_items: int, m
 NOT_APPLICABLE = "not applicable"
 
 
-def _describes(predictions: Iterable[PairPrediction]) -> bool:
-    """False for a score-only model: every prediction says its text is not applicable (text metrics: n/a)."""
-    preds = list(predictions)
-    return not preds or not all(p.description is None and p.meta.get("text") == NOT_APPLICABLE for p in preds)
-
-
 def _pair_scores(
-    dataset: Dataset, split: str, by_id: dict, n_bootstrap: int, seed: int, result: dict
+    dataset: Dataset, split: str, by_id: dict, n_bootstrap: int, seed: int, result: dict, describes: bool
 ) -> None:
     pairs = dataset.items(split)
     failures = result["failures"]["by_field"]
@@ -214,7 +192,6 @@ def _pair_scores(
     refs: list[str] = []
     failed: set[str] = set()
     n_sides = 0
-    describes = _describes(by_id.values())
     if not describes:
         result["failures"]["text"] = NOT_APPLICABLE
     for pair in pairs:
@@ -313,9 +290,7 @@ def _video_scores(
             idx = items.select(members)
             tl, ql = np.asarray(t, dtype=np.int64)[idx], np.asarray(q, dtype=np.int64)[idx]
             (w,) = _weights([(items, idx)], n_bootstrap, seed)
-            metrics[f"f1_{label}"] = _entry(
-                lambda ww, a=tl, b=ql: f1_weighted(a, b, ww), len(idx), f1_signature(label), w, boot
-            )
+            metrics[f"f1_{label}"] = _entry(F1Metric(label), tl, ql, w, boot)
         _place(result, grouping, name, len(members) if members is not None else len(videos), metrics)
 
 
@@ -326,8 +301,12 @@ def score_predictions(
     *,
     n_bootstrap: int = 1000,
     seed: int = 0,
+    describes: bool = True,
 ) -> dict:
-    """Score a model's predictions on a split: the metrics.json object (deterministic for fixed inputs)."""
+    """Score a model's predictions on a split: the metrics.json object (deterministic for fixed inputs).
+
+    `describes=False`: the predictions come from a score-only model (`Model.outputs` without "text"), so the
+    text metrics are not applicable rather than failed zeros."""
     if split not in dataset.splits:
         raise ConfigError(
             f"task {dataset.task!r} has no split {split!r}; it has {', '.join(sorted(dataset.splits))}"
@@ -345,7 +324,8 @@ def score_predictions(
         "groups": {"category": {}, "group": {}},
     }
     if pair_task:
-        _pair_scores(dataset, split, _index(predictions, PairPrediction), n_bootstrap, seed, result)
+        by_id = _index(predictions, PairPrediction)
+        _pair_scores(dataset, split, by_id, n_bootstrap, seed, result, describes)
     else:
         _video_scores(dataset, split, _index(predictions, VideoPrediction), n_bootstrap, seed, result)
     return result
@@ -404,14 +384,13 @@ def _statistic(metric: str, truth: list, answers: list) -> Callable[[np.ndarray]
     if metric in TEXT_KEYS:
         return _mean_stat(text_item_scores(text_stats(answers, truth))[metric])
     t, p = np.asarray(truth, dtype=np.float64), np.asarray(answers, dtype=np.float64)
-    if metric == "spearman":
-        return lambda w: spearman_weighted(t, p, w)
-    if metric in ("relative_l2", "relative_l2_unsquared"):
-        squared = metric == "relative_l2"
-        return lambda w: relative_l2_weighted(t, p, w, squared)
-    if metric.startswith("f1_"):
-        return lambda w: f1_weighted(t.astype(np.int64), p.astype(np.int64), w)
-    raise ConfigError(f"unknown metric {metric!r}; known: {', '.join((*SCORE_KEYS, *TEXT_KEYS))}, f1_<label>")
+    found = _score_metrics("gt-pooled").get(metric) or (
+        F1Metric(metric[3:]) if metric.startswith("f1_") else None
+    )
+    if found is None:
+        known = ", ".join((*SCORE_KEYS, *TEXT_KEYS))
+        raise ConfigError(f"unknown metric {metric!r}; known: {known}, f1_<label>")
+    return lambda w: found.weighted(t, p, w)
 
 
 def paired_test(
@@ -443,24 +422,3 @@ def paired_test(
     out = res.as_dict()
     out["resample"] = "video-cluster" if dataset.unit == "pair" else "item"
     return {k: (_finite(v) if isinstance(v, float) else v) for k, v in out.items()}
-
-
-def _fmt(key: str, entry: dict) -> str:
-    scale = 100.0 if key.startswith("relative_l2") else 1.0
-    value = entry.get("value")
-    if value is None:
-        return "n/a"
-    text = f"{value * scale:.4f}"
-    ci = entry.get("ci95")
-    if ci:
-        text += f" [{ci[0] * scale:.4f}, {ci[1] * scale:.4f}]"
-    return text
-
-
-def summary_rows(metrics: dict) -> list[tuple[str, str, str]]:
-    """(metric, value with 95% CI, n) rows for the CLI table; R-ℓ2 rows are shown ×100."""
-    rows = []
-    for key, entry in metrics["metrics"].items():
-        label = f"{key} (x100)" if key.startswith("relative_l2") else key
-        rows.append((label, _fmt(key, entry), str(entry.get("n", ""))))
-    return rows

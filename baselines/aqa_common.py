@@ -26,10 +26,8 @@ from adrbench.features.cache import FeatureCache
 from adrbench.features.extract import FeatureExtractor
 from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import write_json
-from adrbench.models.base import Model
+from adrbench.models.base import Model, Output
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
-
-TEXT_NOT_APPLICABLE = {"text": "not applicable"}
 
 
 def parse_args(model: str, args: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -168,8 +166,7 @@ def predictions(
     for item in items:
         if isinstance(item, Pair):
             a, b = video_output(data.videos[item.video_1]), video_output(data.videos[item.video_2])
-            out.append(PairPrediction(pair_id=item.id, score_1=a.score, score_2=b.score, description=None,
-                                      meta=dict(TEXT_NOT_APPLICABLE)))  # fmt: skip
+            out.append(PairPrediction(pair_id=item.id, score_1=a.score, score_2=b.score))
         else:
             o = video_output(item)
             names = targets.group_labels.get(item.group, targets.label_names)
@@ -246,6 +243,7 @@ class FeatureModel(Model):
     """
 
     trainable = True
+    outputs: ClassVar[frozenset[Output]] = frozenset({"scores", "labels"})  # score-only: no descriptions
     variant: ClassVar[str]
     defaults: ClassVar[dict[str, Any]]
 

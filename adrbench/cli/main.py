@@ -24,23 +24,6 @@ app = typer.Typer(
 )
 
 
-def _metrics_table(metrics: dict, title: str) -> Table:
-    """Task metrics, then (ADR) one row per protocol metric."""
-    from adrbench.protocols import protocol_of, protocol_rows
-    from adrbench.scoring import summary_rows
-
-    table = Table(title=title)
-    for col in ("metric", "value (95% CI)", "n"):
-        table.add_column(col, justify="left" if col == "metric" else "right")
-    for row in summary_rows(metrics):
-        if protocol_of(row[0]) is None:
-            table.add_row(*row)
-    for protocol, key, text in protocol_rows(metrics):
-        value, _, n = text.rpartition(" (n=")
-        table.add_row(f"{protocol}: {key}", value, n.rstrip(")"))
-    return table
-
-
 @app.command()
 def run(
     model: Annotated[
@@ -67,6 +50,7 @@ def run(
     ] = "both",
 ) -> None:
     """Fit MODEL on the task's train split, predict its test split, score, and write one run folder."""
+    from adrbench.cli.show import metrics_table
     from adrbench.runner import run as run_config
     from adrbench.runs import RunConfig
 
@@ -83,7 +67,7 @@ def run(
     )
     with progress_bar() as update:
         result = run_config(config, out=out, progress=update)
-    console.print(_metrics_table(result.metrics, f"{model} on {task} ({config.split})"))
+    console.print(metrics_table(result.metrics, f"{model} on {task} ({config.split})"))
     resumed = f", {result.n_resumed} resumed" if result.n_resumed else ""
     console.print(f"run folder: {result.directory} ({result.n_predicted} predicted{resumed})", soft_wrap=True)
 
@@ -103,8 +87,12 @@ def score(
     limit: Annotated[
         int | None, typer.Option(min=1, help="only the first N test items (as `run --limit`)")
     ] = None,
+    score_only: Annotated[
+        bool, typer.Option("--score-only", help="ADR: the model writes no descriptions (text metrics n/a)")
+    ] = False,
 ) -> None:
     """Score a predictions file against the task's test split; print a table and the JSON."""
+    from adrbench.cli.show import metrics_table, outputs_of
     from adrbench.jsonl import write_json
     from adrbench.runner import score_file
 
@@ -117,8 +105,9 @@ def score(
         task_args=parse_kv(task_arg, "--task-arg"),
         n_bootstrap=n_bootstrap,
         limit=limit,
+        outputs=outputs_of(score_only),
     )
-    console.print(_metrics_table(metrics, f"{predictions} on {task}"))
+    console.print(metrics_table(metrics, f"{predictions} on {task}"))
     if json_out:
         write_json(json_out, metrics)
     else:

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from adrbench.cli.show import metrics_table, outputs_of
 from adrbench.errors import AdrbenchError, DataError
-from adrbench.jsonl import dumps
 from adrbench.leaderboard.entries import read_json_object
 from adrbench.leaderboard.paths import default_leaderboard_dir
 from adrbench.leaderboard.submission import submit as submit_entry
@@ -36,30 +35,32 @@ def submit(
     meta: Annotated[list[str] | None, typer.Option(help="key=value metadata (repeatable)")] = None,
     leaderboard_dir: Annotated[Path | None, typer.Option(help="the leaderboards/ folder")] = None,
     data_root: Annotated[Path | None, typer.Option(help="data root of a real task")] = None,
+    swapped: Annotated[
+        Path | None, typer.Option(help="ADR: the (B,A) predictions file (predictions_ba.jsonl), optional")
+    ] = None,
+    score_only: Annotated[
+        bool, typer.Option("--score-only", help="ADR: the model writes no descriptions (text metrics n/a)")
+    ] = False,
 ) -> None:
     """Validate, score and add a predictions file as a leaderboard entry; regenerate the tables."""
     console, errors = Console(), Console(stderr=True)
     try:
         root = leaderboard_dir or default_leaderboard_dir()
         entry = submit_entry(
-            task, predictions, name, parse_meta(list(meta or []), predictions), root, data_root
+            task,
+            predictions,
+            name,
+            parse_meta(list(meta or []), predictions),
+            root,
+            data_root,
+            swapped=swapped,
+            outputs=outputs_of(score_only),
         )
-        metrics = read_json_object(entry / "metrics.json")["metrics"]
+        metrics = read_json_object(entry / "metrics.json")
     except AdrbenchError as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False, style="red", soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
-    table = Table(title=f"{task} / {name}")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("95% CI")
-    table.add_column("n", justify="right")
-    for key in sorted(metrics):
-        m = metrics[key]
-        value = m.get("value")
-        table.add_row(
-            key, "–" if value is None else f"{value:.4f}", dumps(m.get("ci95")), str(m.get("n", ""))
-        )
-    console.print(table)
+    console.print(metrics_table(metrics, f"{task} / {name}"))
     console.print(
         f"entry written to {entry}; tables regenerated under {root / 'generated'}",
         markup=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adrbench.display import format_number, scale
 from adrbench.leaderboard.entries import Entry, finite, metric_at
 from adrbench.leaderboard.grid import Cell, Grid, Row
 from adrbench.leaderboard.layouts import EXTRA_LAYOUTS, MEASURED_TABLES, PAPER_LAYOUTS, TableLayout
@@ -34,10 +35,8 @@ def format_metric(
     if not finite(found.get("value")):
         # The metric was computed but is undefined (e.g. ρ of a constant prediction): say so, with its n.
         return Cell(UNDEFINED + (f" (n={n})" if isinstance(n, int) else ""))
-    scale = 100.0 if metric.startswith("relative_l2") else 1.0
     digits = 2 if metric in _TWO_DIGITS else 3
-    value = found["value"] * scale
-    text = f"{value:.{digits}f}"
+    text = format_number(metric, found["value"], digits)
     if isinstance(n, int) and n < min_n:
         text += SMALL_MARK
     if failed:
@@ -46,10 +45,10 @@ def format_metric(
         text += SIGNIFICANT_MARK
     ci = found.get("ci95")
     if isinstance(ci, (list, tuple)) and len(ci) == 2 and all(finite(x) for x in ci):
-        text += f" [{ci[0] * scale:.{digits}f}, {ci[1] * scale:.{digits}f}]"
+        text += f" [{format_number(metric, ci[0], digits)}, {format_number(metric, ci[1], digits)}]"
     if isinstance(n, int):
         text += f" (n={n})"
-    return Cell(text, value)
+    return Cell(text, found["value"] * scale(metric))
 
 
 def failed_fields(entry: Entry) -> set[str]:

@@ -1,20 +1,21 @@
-"""Check a predictions file against a task's test split before anything is scored or written.
+"""Check a submitted predictions file against a task's test split before anything is scored or written.
 
-Every rule names the file, the line and the field on failure: every id exactly once, no unknown id, JSON numbers
-(finite, in the task's score range) where numbers are due, strings where text is due, size limits.
+Every rule names the file, the line and the field on failure. The file is read by adrbench.predictions (the
+reader of `run` and `score`: JSON types, no unknown id, each id at most once); a submission must also give
+every id, scores in the task's score range, and stay within the size limits.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict
-
 from adrbench.dataset import Dataset
 from adrbench.errors import DataError
-from adrbench.jsonl import dumps, iter_records
+from adrbench.jsonl import dumps
+from adrbench.predictions import read_predictions as read_strict
 from adrbench.records import PairPrediction, Prediction, VideoPrediction, prediction_id
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -24,18 +25,6 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 META_KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
 MAX_META_ITEMS = 32
 MAX_META_VALUE = 500
-
-
-class StrictPairPrediction(PairPrediction):
-    """A submitted ADR prediction: JSON numbers only (no "3.5" strings), no NaN/Infinity, no unknown fields."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-
-
-class StrictVideoPrediction(VideoPrediction):
-    """A submitted per-video prediction, with the same strictness."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 def check_name(name: str, where: Path) -> str:
@@ -105,14 +94,6 @@ def _check_pair(path: Path, line: int, pred: PairPrediction, data: Dataset) -> N
         raise DataError(
             path, f"description longer than {MAX_TEXT_CHARS} characters", line=line, field="description"
         )
-    if pred.swapped:
-        raise DataError(
-            path,
-            "submissions give score_1/score_2 in the pair's own order",
-            line=line,
-            field="swapped",
-            hint="set swapped to false",
-        )
 
 
 def _check_video(path: Path, line: int, pred: VideoPrediction, data: Dataset) -> None:
@@ -129,32 +110,10 @@ def _check_video(path: Path, line: int, pred: VideoPrediction, data: Dataset) ->
             raise DataError(path, "a label is 0 (no error) or 1 (error)", line=line, field=f"labels.{label}")
 
 
-def read_predictions(
-    path: Path, data: Dataset, split: str = "test", max_bytes: int = MAX_BYTES
-) -> list[Prediction]:
-    """The predictions of `path`, checked against `data`'s `split`: each item exactly once, nothing else."""
-    path = Path(path)
-    if split not in data.splits:
-        raise DataError(path, f"task {data.task!r} has no {split!r} split")
-    text = _read_text(path, max_bytes)
-    lines = [n for n, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1) if line.strip()]
-    expected = data.splits[split]
-    wanted = set(expected)
-    id_field = "pair_id" if data.unit == "pair" else "video_id"
-    record = StrictPairPrediction if data.unit == "pair" else StrictVideoPrediction
-    seen: dict[str, int] = {}
-    out: list[Prediction] = []
-    for line, pred in zip(lines, iter_records(path, record), strict=False):
-        item = prediction_id(pred)
-        if item not in wanted:
-            raise DataError(
-                path, f"unknown id {item!r}: not an item of the {split} split", line=line, field=id_field
-            )
-        if item in seen:
-            raise DataError(
-                path, f"id {item!r} appears twice (first on line {seen[item]})", line=line, field=id_field
-            )
-        seen[item] = line
+def _check_line(data: Dataset) -> Callable[[Path, int, Prediction], None]:
+    """The submission's rules on one prediction: meta size, score range, description length, labels."""
+
+    def check(path: Path, line: int, pred: Prediction) -> None:
         try:
             meta_size = len(dumps(pred.meta))
         except ValueError:
@@ -167,11 +126,27 @@ def read_predictions(
             _check_pair(path, line, pred, data)
         else:
             _check_video(path, line, pred, data)
-        out.append(pred)
+
+    return check
+
+
+def read_predictions(
+    path: Path, data: Dataset, split: str = "test", max_bytes: int = MAX_BYTES, *, swapped: bool = False
+) -> list[Prediction]:
+    """The predictions of `path`, checked against `data`'s `split`: each item exactly once, nothing else.
+
+    `swapped=True` reads the optional (B,A) file (as `run` writes predictions_ba.jsonl)."""
+    path = Path(path)
+    if split not in data.splits:
+        raise DataError(path, f"task {data.task!r} has no {split!r} split")
+    _read_text(path, max_bytes)
+    out = read_strict(path, data, split, swapped=swapped, check=_check_line(data))
     if not out:
         raise DataError(path, "no predictions in the file")
-    missing = [i for i in expected if i not in seen]
+    seen = {prediction_id(p) for p in out}
+    missing = [i for i in data.splits[split] if i not in seen]
     if missing:
+        id_field = "pair_id" if data.unit == "pair" else "video_id"
         raise DataError(
             path,
             f"{len(missing)} item(s) of the {split} split have no prediction, first {missing[0]!r}",

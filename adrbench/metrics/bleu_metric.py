@@ -11,9 +11,11 @@ import math
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from adrbench.metrics.signature import Signature, bleu_signature
 from adrbench.metrics.tokenize import Text, bleu_tokenize
 
 SMOOTHINGS = (None, "method1")
@@ -137,24 +139,49 @@ def corpus_bleu_from_stats(
     )
 
 
+@dataclass(frozen=True)
+class BleuScore:
+    """Every BLEU number of a set of pairs from one call (sacrebleu's BLEUScore shape).
+
+    `score` is the cumulative BLEU-n (geometric mean of the 1..n-gram precisions; n=4: the paper's "All");
+    `individual[k-1]` is the individual k-gram score (the paper's NG1–NG4: NLTK's weights (0, .., 1, .., 0),
+    brevity penalty included). The statistics are computed once for all of them.
+    """
+
+    score: float
+    individual: tuple[float, ...]
+    n: int
+    smoothing: str | None
+    corpus: bool
+
+    def signature(self, order: int | None = None) -> Signature:
+        """The signature of `score` (order None) or of `individual[order - 1]`, from this call's settings."""
+        if order is not None and not 1 <= order <= self.n:
+            raise ValueError(f"order must be in 1..{self.n}, got {order}")
+        n, cumulative = (self.n, True) if order is None else (order, False)
+        return bleu_signature(n, cumulative, self.smoothing, self.corpus)
+
+
 def bleu(
     hyps: Sequence[Text],
     refs: Sequence[Text],
     n: int = 4,
-    cumulative: bool = True,
     smoothing: str | None = None,
     corpus: bool = False,
-) -> float:
-    """BLEU of hypotheses against one reference each.
+) -> BleuScore:
+    """BLEU of hypotheses against one reference each: the cumulative score and every individual k-gram score.
 
-    `cumulative=True`: geometric mean of 1..n-gram precisions (n=4: BLEU, the paper's "All");
-    `cumulative=False`: the individual n-gram score (the paper's NG1–NG4). Sentence level (default) is the
-    mean over pairs of NLTK's `sentence_bleu`; `corpus=True` is NLTK's `corpus_bleu`. Strings are tokenized
-    with `wordpunct-lc` (see adrbench.metrics.tokenize); token lists are used as given.
+    Sentence level (default) is the mean over pairs of NLTK's `sentence_bleu`; `corpus=True` is NLTK's
+    `corpus_bleu`. Strings are tokenized with `wordpunct-lc` (see adrbench.metrics.tokenize); token lists are
+    used as given.
     """
     stats = bleu_stats(hyps, refs, n)
     if corpus:
-        return corpus_bleu_from_stats(stats, n, cumulative, smoothing)
-    if len(stats) == 0:
-        raise ValueError("bleu of an empty set of pairs")
-    return float(np.mean(bleu_item_scores(stats, n, cumulative, smoothing)))
+        values = [corpus_bleu_from_stats(stats, k, False, smoothing) for k in range(1, n + 1)]
+        values.append(corpus_bleu_from_stats(stats, n, True, smoothing))
+    else:
+        if len(stats) == 0:
+            raise ValueError("bleu of an empty set of pairs")
+        values = [float(np.mean(bleu_item_scores(stats, k, False, smoothing))) for k in range(1, n + 1)]
+        values.append(float(np.mean(bleu_item_scores(stats, n, True, smoothing))))
+    return BleuScore(values[-1], tuple(values[:-1]), n, smoothing, corpus)

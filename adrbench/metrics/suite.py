@@ -1,13 +1,15 @@
 """The full text suite of the paper (BLEU NG1–NG4 + BLEU, ROUGE-1/2/L/S, METEOR) from shared statistics.
 
 Text matching runs once per pair (`text_stats`); per-item scores of every metric key follow from the
-statistics, and every reported text metric is the mean of its per-item scores.
+statistics, and every reported text metric is the mean of its per-item scores. Each key has a metric object
+(`TEXT_METRICS`) that computes its per-item scores and signs them (see adrbench.metrics.metric).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -46,25 +48,76 @@ def text_stats(
     )
 
 
+@dataclass(frozen=True)
+class BleuMetric:
+    """Sentence BLEU (`bleu`): cumulative BLEU-n, or the individual n-gram score."""
+
+    n: int = 4
+    cumulative: bool = True
+    smoothing: str | None = None
+    higher_is_better: ClassVar[bool | None] = True
+
+    def item_scores(self, stats: TextStats) -> np.ndarray:
+        return bleu_item_scores(stats.bleu, self.n, self.cumulative, self.smoothing)
+
+    def signature(self) -> Signature:
+        return bleu_signature(self.n, self.cumulative, self.smoothing)
+
+
+@dataclass(frozen=True)
+class RougeMetric:
+    """ROUGE F-measure (`rouge`) of one kind, on unstemmed tokens (as `text_stats` computes them)."""
+
+    kind: str = "L"
+    higher_is_better: ClassVar[bool | None] = True
+
+    def item_scores(self, stats: TextStats) -> np.ndarray:
+        return rouge_item_scores(stats.rouge[self.kind], self.kind)[:, 2]
+
+    def signature(self) -> Signature:
+        return rouge_signature(self.kind)
+
+
+@dataclass(frozen=True)
+class MeteorMetric:
+    """METEOR (`meteor`, NLTK's defaults), signed with the WordNet it reads."""
+
+    higher_is_better: ClassVar[bool | None] = True
+
+    def item_scores(self, stats: TextStats) -> np.ndarray:
+        return meteor_item_scores(stats.meteor)
+
+    def signature(self) -> Signature:
+        return meteor_signature(wordnet_source())
+
+
+TextMetric = BleuMetric | RougeMetric | MeteorMetric
+
+#: metrics.json key → the metric object that computes and signs it.
+TEXT_METRICS: dict[str, TextMetric] = {
+    **{f"bleu_{k}": BleuMetric(k, cumulative=False) for k in range(1, 5)},
+    "bleu": BleuMetric(4, cumulative=True),
+    **{key: RougeMetric(kind) for key, kind in ROUGE_KEYS.items()},
+    "meteor": MeteorMetric(),
+}
+
+
 def text_item_scores(stats: TextStats) -> dict[str, np.ndarray]:
     """Per-item score of every text metric key whose statistics were computed (ROUGE: F-measure)."""
-    out = {f"bleu_{k}": bleu_item_scores(stats.bleu, k, cumulative=False) for k in range(1, 5)}
-    out["bleu"] = bleu_item_scores(stats.bleu, 4, cumulative=True)
-    for key, kind in ROUGE_KEYS.items():
-        if kind in stats.rouge:
-            out[key] = rouge_item_scores(stats.rouge[kind], kind)[:, 2]
-    out["meteor"] = meteor_item_scores(stats.meteor)
-    return out
+    return {
+        key: metric.item_scores(stats)
+        for key, metric in TEXT_METRICS.items()
+        if not isinstance(metric, RougeMetric) or metric.kind in stats.rouge
+    }
+
+
+def text_metric(key: str) -> TextMetric:
+    """The metric object of a text metric key of metrics.json."""
+    if key not in TEXT_METRICS:
+        raise KeyError(f"unknown text metric {key!r}; known: {', '.join(TEXT_KEYS)}")
+    return TEXT_METRICS[key]
 
 
 def text_signature(key: str) -> Signature:
     """The signature of a text metric key of metrics.json."""
-    if key == "bleu":
-        return bleu_signature(4, cumulative=True)
-    if key.startswith("bleu_"):
-        return bleu_signature(int(key[5:]), cumulative=False)
-    if key in ROUGE_KEYS:
-        return rouge_signature(ROUGE_KEYS[key])
-    if key == "meteor":
-        return meteor_signature(wordnet_source())
-    raise KeyError(f"unknown text metric {key!r}; known: {', '.join(TEXT_KEYS)}")
+    return text_metric(key).signature()

@@ -5,10 +5,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from adrbench.dataset import Dataset
 from adrbench.records import Pair, Prediction, Unit, Video
+
+#: What a model can produce: scores (ADR's two, JIGSAWS' one), difference descriptions, error labels.
+Output = Literal["scores", "text", "labels"]
+ALL_OUTPUTS: frozenset[Output] = frozenset({"scores", "text", "labels"})
 
 
 class Model(ABC):
@@ -24,6 +28,9 @@ class Model(ABC):
     units: ClassVar[frozenset[Unit]] = frozenset({"pair", "video"})
     tasks: ClassVar[frozenset[str] | None] = None  # task families it supports (None: all of its units)
     trainable: ClassVar[bool] = False
+    #: What its predictions hold, of what the task asks. A model without "text" is score-only: its descriptions
+    #: are not applicable (text metrics n/a), not failed.
+    outputs: ClassVar[frozenset[Output]] = ALL_OUTPUTS
     #: --model-arg keys that cannot change a prediction (concurrency, cache, timeouts...): left out of the run's
     #: hash, so changing them and starting again resumes the same run folder.
     runtime_args: ClassVar[frozenset[str]] = frozenset()

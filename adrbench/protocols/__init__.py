@@ -33,7 +33,6 @@ from adrbench.protocols.suite import (
     protocol_groups,
     protocol_metrics,
     protocol_of,
-    protocol_rows,
 )
 from adrbench.protocols.verdicts import gt_verdict_metrics, judge_metrics
 
@@ -65,7 +64,6 @@ __all__ = [
     "protocol_groups",
     "protocol_metrics",
     "protocol_of",
-    "protocol_rows",
     "references_of",
     "replace_parts",
     "split_by_order",

@@ -32,8 +32,7 @@ from adrbench.protocols.judge import JUDGE_VERSION
 from adrbench.protocols.lexicon import LEXICON_VERSION, domain_of, replace_parts
 from adrbench.protocols.players import swap_players
 from adrbench.protocols.stats import (
-    BOOT_SEED,
-    N_BOOT,
+    N_BOOTSTRAP,
     Entry,
     VideoBootstrap,
     count_entry,
@@ -165,12 +164,13 @@ def choice_metrics(
     k: int = 3,
     seed: int = 0,
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
 ) -> dict[str, Entry]:
-    """Multiple-choice accuracy with its chance level, fallback and unanswered counts, and picks per kind."""
+    """Multiple-choice accuracy with its chance level, fallback and unanswered counts, and picks per kind.
+
+    `seed` is the items' seed (as given to `build_choices`) and the bootstrap's."""
     boot = VideoBootstrap(
-        [(data.pairs[i.pair_id].video_1, data.pairs[i.pair_id].video_2) for i in items], n_boot, boot_seed
+        [(data.pairs[i.pair_id].video_1, data.pairs[i.pair_id].video_2) for i in items], n_bootstrap, seed
     )
     credit = np.zeros(len(items))
     picks = {kind: np.zeros(len(items)) for kind in KINDS}
@@ -194,14 +194,14 @@ def choice_metrics(
     sig = signature("mcq_acc", **base, answer="choose-argmax", fallback=_FALLBACK, ties="split")
     chance = float(np.mean([1.0 / len(i.options) for i in items])) if items else None
     out = {
-        "mcq_acc": ratio_entry(boot, credit, None, sig),
+        "mcq_acc": ratio_entry(boot, credit, None, sig, True),
         "mcq_chance": entry(
-            chance, None, n, signature("mcq_chance", **base, definition="mean 1/len(options)")
+            chance, None, n, signature("mcq_chance", **base, definition="mean 1/len(options)"), None
         ),
         "mcq_fallback": count_entry(fallback, n, signature("mcq_fallback", similarity=_FALLBACK)),
         "mcq_unanswered": count_entry(unanswered, n, signature("mcq_unanswered", policy="wrong")),
     }
     for kind in KINDS:
         key = f"mcq_picked_{kind.replace('-', '_')}"
-        out[key] = ratio_entry(boot, picks[kind], None, signature(key, **base))
+        out[key] = ratio_entry(boot, picks[kind], None, signature(key, **base), False)  # a distractor picked
     return out

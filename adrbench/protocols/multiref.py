@@ -20,10 +20,9 @@ from adrbench.metrics import (
     meteor_stats,
     rouge_item_scores,
     rouge_stats,
-    text_signature,
 )
-from adrbench.metrics.suite import ROUGE_KEYS
-from adrbench.protocols.stats import BOOT_SEED, N_BOOT, Entry, VideoBootstrap, ratio_entry
+from adrbench.metrics.suite import ROUGE_KEYS, text_metric
+from adrbench.protocols.stats import N_BOOTSTRAP, Entry, VideoBootstrap, ratio_entry
 from adrbench.records import Pair, PairPrediction
 
 REDUCTIONS = {"max": np.max, "mean": np.mean}
@@ -86,8 +85,8 @@ def multi_reference_metrics(
     keys: Sequence[str] = TEXT_KEYS,
     reduction: str = "max",
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, Entry]:
     """`<key>_multiref` for each text key over the pairs with a reference (a missing hypothesis scores as "")."""
     scored = [p for p in pairs if references_of(p)]
@@ -96,11 +95,12 @@ def multi_reference_metrics(
     refs = [references_of(p) for p in scored]
     hyps = [(preds[p.id].description if p.id in preds else None) or "" for p in scored]
     per = multi_reference_scores(hyps, refs, keys, reduction)
-    boot = VideoBootstrap([(p.video_1, p.video_2) for p in scored], n_boot, boot_seed)
+    boot = VideoBootstrap([(p.video_1, p.video_2) for p in scored], n_bootstrap, seed)
     counts = sorted({len(r) for r in refs})
     nrefs = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     out = {}
     for key in keys:
-        sig = text_signature(key).with_fields(nrefs=nrefs, reduce=reduction)
-        out[f"{key}_multiref"] = ratio_entry(boot, per[key], None, sig)
+        metric = text_metric(key)
+        sig = metric.signature().with_fields(nrefs=nrefs, reduce=reduction)
+        out[f"{key}_multiref"] = ratio_entry(boot, per[key], None, sig, metric.higher_is_better)
     return out

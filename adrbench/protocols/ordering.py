@@ -21,8 +21,7 @@ import numpy as np
 
 from adrbench.dataset import Dataset
 from adrbench.protocols.stats import (
-    BOOT_SEED,
-    N_BOOT,
+    N_BOOTSTRAP,
     Entry,
     VideoBootstrap,
     count_entry,
@@ -64,14 +63,14 @@ def ordering_metrics(
     ab: Mapping[str, PairPrediction],
     ba: Mapping[str, PairPrediction] | None = None,
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, Entry]:
     """Ordering accuracy per presentation order, position bias, first-preferred rate, and the tie counts.
 
     `ab`: pair id → prediction in the (A, B) order; `ba`: pair id → unswapped prediction in the (B, A) order.
     """
-    boot = VideoBootstrap([(p.video_1, p.video_2) for p in pairs], n_boot, boot_seed)
+    boot = VideoBootstrap([(p.video_1, p.video_2) for p in pairs], n_bootstrap, seed)
     truth = [gt_order(data, p) for p in pairs]
     decided = np.array([t not in (None, 0) for t in truth])
     out: dict[str, Entry] = {}
@@ -88,7 +87,7 @@ def ordering_metrics(
         present[name] = decided if name == "ab" else np.array([p.id in preds for p in pairs]) & decided
         sig = signature("order_acc", order=name, rule=_RULE)
         key = "order_acc" if name == "ab" else "order_acc_ba"
-        out[key] = ratio_entry(boot, credits[name], None, sig, present[name])
+        out[key] = ratio_entry(boot, credits[name], None, sig, True, present[name])
         out[f"order_pred_ties_{name}" if name == "ba" else "order_pred_ties"] = count_entry(
             sum(r[1] for r, m in zip(rows, present[name], strict=True) if m),
             int(present[name].sum()),
@@ -121,9 +120,9 @@ def _bias(
     if n:
         value = float((credits["ab"] * mask).sum() / n - (credits["ba"] * mask).sum() / n)
         stat_ab, stat_ba = ratio(credits["ab"] * mask, mask), ratio(credits["ba"] * mask, mask)
-        bias = stat_entry(boot, value, lambda w: stat_ab(w) - stat_ba(w), n, sig)
+        bias = stat_entry(boot, value, lambda w: stat_ab(w) - stat_ba(w), n, sig, None)  # signed: 0 is best
     else:
-        bias = entry(None, None, 0, sig)
+        bias = entry(None, None, 0, sig, None)
     # first-preferred: in (A,B) the first-shown video is video_1; in (B,A) it is video_2 (after unswapping).
     first = np.zeros(len(pairs))
     shown = np.zeros(len(pairs))
@@ -141,9 +140,13 @@ def _bias(
     return {
         "position_bias": bias,
         "order_first_preferred": ratio_entry(
-            boot, first, shown, signature("order_first_preferred", unit="presentation", ties="excluded")
+            boot,
+            first,
+            shown,
+            signature("order_first_preferred", unit="presentation", ties="excluded"),
+            None,  # 0.5 = no preference is best
         ),
         "order_consistency": ratio_entry(
-            boot, same, paired, signature("order_consistency", definition="same order in ab and ba")
+            boot, same, paired, signature("order_consistency", definition="same order in ab and ba"), True
         ),
     }

@@ -15,7 +15,7 @@ import numpy as np
 
 from adrbench.dataset import Dataset
 from adrbench.protocols.lexicon import DOMAINS, LEXICON_VERSION, domain_of, tag
-from adrbench.protocols.stats import BOOT_SEED, N_BOOT, Entry, VideoBootstrap, ratio_entry, signature
+from adrbench.protocols.stats import N_BOOTSTRAP, Entry, VideoBootstrap, ratio_entry, signature
 from adrbench.records import Pair, PairPrediction
 
 
@@ -28,12 +28,12 @@ def part_metrics(
     pairs: Sequence[Pair],
     preds: Mapping[str, PairPrediction],
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, Entry]:
     """`part_recall`, `part_precision` and `part_recall.<tag>`, `part_precision.<tag>` for each tag seen."""
     scored = [p for p in pairs if p.description]
-    boot = VideoBootstrap([(p.video_1, p.video_2) for p in scored], n_boot, boot_seed)
+    boot = VideoBootstrap([(p.video_1, p.video_2) for p in scored], n_bootstrap, seed)
     gt, gen = [], []
     for p in scored:
         domain = domain_of(p.category)
@@ -45,8 +45,8 @@ def part_metrics(
     n_gen = np.array([len(h) for h in gen], dtype=np.float64)
     base = dict(lexicon=f"v{LEXICON_VERSION}", match="tag-set", agg="micro")
     out = {
-        "part_recall": ratio_entry(boot, hits, n_gt, signature("part_recall", **base)),
-        "part_precision": ratio_entry(boot, hits, n_gen, signature("part_precision", **base)),
+        "part_recall": ratio_entry(boot, hits, n_gt, signature("part_recall", **base), True),
+        "part_precision": ratio_entry(boot, hits, n_gen, signature("part_precision", **base), True),
     }
     names = [t.name for d in ("sports", "surgery") for t in DOMAINS[d]]
     for name in dict.fromkeys(names):
@@ -56,9 +56,11 @@ def part_metrics(
             continue
         both = in_gt * in_gen
         one = dict(lexicon=f"v{LEXICON_VERSION}", tag=name)
-        out[f"part_recall.{_key(name)}"] = ratio_entry(boot, both, in_gt, signature("part_recall", **one))
+        out[f"part_recall.{_key(name)}"] = ratio_entry(
+            boot, both, in_gt, signature("part_recall", **one), True
+        )
         out[f"part_precision.{_key(name)}"] = ratio_entry(
-            boot, both, in_gen, signature("part_precision", **one)
+            boot, both, in_gen, signature("part_precision", **one), True
         )
     return out
 
@@ -68,8 +70,8 @@ def part_metrics_by_category(
     pairs: Sequence[Pair],
     preds: Mapping[str, PairPrediction],
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, dict]:
     """category (sport) → {"n_items", "metrics"}: `part_metrics` on that category's pairs (metrics.json groups)."""
     out = {}
@@ -77,6 +79,6 @@ def part_metrics_by_category(
         subset = [p for p in pairs if p.category == name]
         out[name] = {
             "n_items": len(subset),
-            "metrics": part_metrics(data, subset, preds, n_boot=n_boot, boot_seed=boot_seed),
+            "metrics": part_metrics(data, subset, preds, n_bootstrap=n_bootstrap, seed=seed),
         }
     return out

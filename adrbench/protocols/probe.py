@@ -29,8 +29,7 @@ from adrbench.models.base import Model
 from adrbench.protocols.judge import JUDGE_VERSION, Clause, parse, verdict_of
 from adrbench.protocols.lexicon import DOMAINS, LEXICON_VERSION, domain_of, tag
 from adrbench.protocols.stats import (
-    BOOT_SEED,
-    N_BOOT,
+    N_BOOTSTRAP,
     Entry,
     VideoBootstrap,
     count_entry,
@@ -138,12 +137,12 @@ def probe_metrics(
     preds: Mapping[str, PairPrediction],
     dropped: int = 0,
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, Entry]:
     """Closed-probe accuracy over statements (bootstrap over videos), with dropped/fallback/unanswered counts."""
     ids = list(items)
-    boot = VideoBootstrap([(data.pairs[i].video_1, data.pairs[i].video_2) for i in ids], n_boot, boot_seed)
+    boot = VideoBootstrap([(data.pairs[i].video_1, data.pairs[i].video_2) for i in ids], n_bootstrap, seed)
     correct = np.zeros(len(ids))
     total = np.zeros(len(ids))
     fallback = unanswered = from_facts = 0
@@ -169,8 +168,7 @@ def probe_metrics(
         fallback=f"judge-by-part(lexicon-v{LEXICON_VERSION})",
         unanswered="wrong",
     )
-    out = {"probe_acc": ratio_entry(boot, correct, total, sig)}
-    out["probe_acc"]["n"] = n
+    out = {"probe_acc": ratio_entry(boot, correct, total, sig, True, n=n)}  # n = statements, not pairs
     out["probe_dropped"] = count_entry(
         dropped, n + dropped, signature("probe_dropped", reason="no subject or polarity")
     )

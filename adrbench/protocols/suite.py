@@ -22,7 +22,7 @@ from adrbench.protocols.ordering import ordering_metrics
 from adrbench.protocols.parts import part_metrics, part_metrics_by_category
 from adrbench.protocols.players import split_by_order
 from adrbench.protocols.probe import build_probe, probe_metrics, statements_of
-from adrbench.protocols.stats import BOOT_SEED, N_BOOT, Entry
+from adrbench.protocols.stats import N_BOOTSTRAP, Entry
 from adrbench.protocols.verdicts import RULES, Judge, gt_verdict_metrics, judge_metrics
 from adrbench.records import Pair, PairPrediction
 
@@ -85,15 +85,15 @@ def protocol_metrics(
     seed: int = 0,
     judge: Judge = verdict,
     judge_name: str = RULES,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
 ) -> dict[str, Entry]:
     """Every protocol's metrics on a split: ordering (both orders if swapped predictions exist), judge verdicts,
     the GT audit, closed probe, multiple choice, per-part recall/precision, and multi-reference text metrics
-    (only when some pair has more than one reference)."""
+    (only when some pair has more than one reference). `seed` seeds the multiple-choice items and the
+    bootstrap."""
     pairs: list[Pair] = data.items(split)  # type: ignore[assignment]
     ab, ba = split_by_order(list(predictions))
-    boot = {"n_boot": n_boot, "boot_seed": boot_seed}
+    boot = {"n_bootstrap": n_bootstrap, "seed": seed}
     out: dict[str, Entry] = {}
     out.update(ordering_metrics(data, pairs, ab, ba or None, **boot))
     out.update(judge_metrics(data, pairs, ab, judge, judge_name, **boot))
@@ -113,7 +113,7 @@ def protocol_metrics(
         stored = ab[item.pair_id].meta.get(META_KEY, {}).get("mcq") if item.pair_id in ab else None
         if stored and stored.get("digest") == digest(item.options):
             scores[item.pair_id] = stored["scores"]
-    out.update(choice_metrics(data, choices, scores, ab, k, seed, **boot))
+    out.update(choice_metrics(data, choices, scores, ab, k, seed, n_bootstrap=n_bootstrap))
 
     out.update(part_metrics(data, pairs, ab, **boot))
     if any(len(references_of(p)) > 1 for p in pairs):
@@ -126,13 +126,13 @@ def protocol_groups(
     split: str,
     predictions: Sequence[PairPrediction],
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, dict]:
     """Per-sport body-part metrics in the metrics.json "groups"/"category" shape (merge into each category)."""
     pairs: list[Pair] = data.items(split)  # type: ignore[assignment]
     ab, _ = split_by_order(list(predictions))
-    return part_metrics_by_category(data, pairs, ab, n_boot=n_boot, boot_seed=boot_seed)
+    return part_metrics_by_category(data, pairs, ab, n_bootstrap=n_bootstrap, seed=seed)
 
 
 #: key prefix → protocol name, for tables (first match wins).
@@ -154,39 +154,5 @@ def protocol_of(key: str) -> str | None:
     return next((name for prefix, name in PROTOCOLS if key.startswith(prefix)), None)
 
 
-#: Keys ending so are counts (value = a count, no CI), printed as integers.
-COUNT_SUFFIXES = (
-    "ties",
-    "ties_ba",
-    "failed",
-    "failed_ba",
-    "_tie",
-    "undecided",
-    "dropped",
-    "fallback",
-    "unanswered",
-    "fact_truth",
-)
-
-
-def _format(key: str, e: Entry) -> str:
-    value = e.get("value")
-    if value is None:
-        return f"— (n={e.get('n', 0)})"
-    if key.endswith(COUNT_SUFFIXES):
-        text = f"{int(value)}"
-    else:
-        text = f"{value:.3f}"
-    if e.get("ci95"):
-        lo, hi = e["ci95"]
-        text += f" [{lo:.3f}, {hi:.3f}]"
-    return f"{text} (n={e.get('n', 0)})"
-
-
-def protocol_rows(metrics: dict) -> list[tuple[str, str, str]]:
-    """(protocol, key, "value [lo, hi] (n=…)") for every protocol key of a metrics.json object or its
-    "metrics" dict, in protocol order then key order; counts print as integers."""
-    flat = metrics.get("metrics", metrics)
-    order = [name for _, name in PROTOCOLS] + ["multi-reference"]
-    rows = [(protocol_of(k), k, _format(k, e)) for k, e in flat.items() if protocol_of(k) is not None]
-    return sorted(rows, key=lambda r: (order.index(r[0]), r[1]))  # type: ignore[arg-type]
+#: The protocols in the order tables show them.
+PROTOCOL_ORDER = tuple(dict.fromkeys(name for _, name in PROTOCOLS)) + ("multi-reference",)

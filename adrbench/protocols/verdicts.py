@@ -17,11 +17,11 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from adrbench.dataset import Dataset
+from adrbench.metrics.signature import Signature
 from adrbench.protocols.judge import JUDGE_VERSION, Verdict, verdict
 from adrbench.protocols.ordering import gt_order
 from adrbench.protocols.stats import (
-    BOOT_SEED,
-    N_BOOT,
+    N_BOOTSTRAP,
     Entry,
     VideoBootstrap,
     count_entry,
@@ -38,10 +38,16 @@ def _winner(order: int | None) -> int | None:
     return {1: 1, -1: 2}.get(order) if order is not None else None
 
 
-def _agreement(boot: VideoBootstrap, verdicts: list[Verdict], winners: list[int | None], sig: str) -> Entry:
+def _agreement(
+    boot: VideoBootstrap,
+    verdicts: list[Verdict],
+    winners: list[int | None],
+    sig: Signature,
+    higher_is_better: bool | None = True,
+) -> Entry:
     decided = np.array([v in (1, 2) and w is not None for v, w in zip(verdicts, winners, strict=True)])
     hits = np.array([float(v == w) for v, w in zip(verdicts, winners, strict=True)])
-    return ratio_entry(boot, hits, None, sig, decided)
+    return ratio_entry(boot, hits, None, sig, higher_is_better, decided)
 
 
 def _accuracy(boot: VideoBootstrap, verdicts: list[Verdict], winners: list[int | None], sig: str) -> Entry:
@@ -70,12 +76,12 @@ def judge_metrics(
     judge: Judge = verdict,
     judge_name: str = RULES,
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, Entry]:
     """Winner agreement and self-consistency of the generated descriptions (pairs without a prediction skipped)."""
     have = [p for p in pairs if p.id in preds]
-    boot = VideoBootstrap([(p.video_1, p.video_2) for p in have], n_boot, boot_seed)
+    boot = VideoBootstrap([(p.video_1, p.video_2) for p in have], n_bootstrap, seed)
     verdicts = [judge(preds[p.id].description) for p in have]
     gt = [_winner(gt_order(data, p)) for p in have]
     own = [
@@ -107,16 +113,16 @@ def gt_verdict_metrics(
     judge: Judge = verdict,
     judge_name: str = RULES,
     *,
-    n_boot: int = N_BOOT,
-    boot_seed: int = BOOT_SEED,
+    n_bootstrap: int = N_BOOTSTRAP,
+    seed: int = 0,
 ) -> dict[str, Entry]:
     """The paper's audit (§2: 128/150 agree), automated: GT description's verdict vs the GT score order."""
-    boot = VideoBootstrap([(p.video_1, p.video_2) for p in pairs], n_boot, boot_seed)
+    boot = VideoBootstrap([(p.video_1, p.video_2) for p in pairs], n_bootstrap, seed)
     verdicts = [judge(p.description) for p in pairs]
     gt = [_winner(gt_order(data, p)) for p in pairs]
     return {
-        "gt_verdict_agreement": _agreement(
-            boot, verdicts, gt, signature("gt_verdict_agreement", judge=judge_name, against="gt-scores")
+        "gt_verdict_agreement": _agreement(  # an audit of the data, not of a model: no better direction
+            boot, verdicts, gt, signature("gt_verdict_agreement", judge=judge_name, against="gt-scores"), None
         ),
         **_counts("gt_verdict", verdicts, judge_name),
     }

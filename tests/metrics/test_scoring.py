@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from adrbench.display import metric_rows
 from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.metrics import TEXT_KEYS, bleu, f1, meteor, relative_l2, rouge, spearman
 from adrbench.records import PairPrediction, VideoPrediction
-from adrbench.scoring import paired_test, score_predictions, summary_rows
+from adrbench.scoring import paired_test, score_predictions
 
 SCORE_KEYS = {"spearman", "relative_l2", "relative_l2_unsquared"}
 
@@ -40,7 +41,7 @@ def test_adr_metrics_object(adr_dataset) -> None:
     assert "empty string" in m["failures"]["policy"]
     assert set(m["metrics"]) == SCORE_KEYS | set(TEXT_KEYS)
     for entry in m["metrics"].values():
-        assert set(entry) == {"value", "ci95", "n", "signature"}
+        assert set(entry) == {"value", "ci95", "n", "signature", "higher_is_better"}
         assert entry["ci95"] is None or entry["ci95"][0] <= entry["ci95"][1]
         assert "bs:200|rs:0|resample:video-cluster" in entry["signature"]
     json.dumps(m, allow_nan=False)
@@ -62,8 +63,9 @@ def test_adr_values_equal_the_functional_api(adr_dataset) -> None:
     by_id = {p.pair_id: p.description for p in _adr_preds()}
     hyps = [by_id.get(pid) or "" for pid in adr_dataset.splits["test"]]
     refs = [adr_dataset.pairs[pid].description for pid in adr_dataset.splits["test"]]
-    assert m["metrics"]["bleu"]["value"] == pytest.approx(bleu(hyps, refs), abs=1e-12)
-    assert m["metrics"]["bleu_2"]["value"] == pytest.approx(bleu(hyps, refs, 2, cumulative=False), abs=1e-12)
+    assert m["metrics"]["bleu"]["value"] == pytest.approx(bleu(hyps, refs).score, abs=1e-12)
+    assert m["metrics"]["bleu_2"]["value"] == pytest.approx(bleu(hyps, refs).individual[1], abs=1e-12)
+    assert m["metrics"]["bleu_2"]["signature"] == bleu(hyps, refs).signature(2).format()  # no bootstrap here
     assert m["metrics"]["rouge_s"]["value"] == pytest.approx(rouge(hyps, refs, "S*")["fmeasure"], abs=1e-12)
     assert m["metrics"]["rouge_su4"]["value"] == pytest.approx(
         rouge(hyps, refs, "SU4")["fmeasure"], abs=1e-12
@@ -104,7 +106,9 @@ def test_no_predictions_scores_text_as_zero(adr_dataset) -> None:
         "ci95": None,
         "n": 0,
         "signature": m["metrics"]["spearman"]["signature"],
+        "higher_is_better": True,
     }
+    assert m["metrics"]["relative_l2"]["higher_is_better"] is False
     assert m["metrics"]["bleu"]["value"] == 0.0 and m["metrics"]["bleu"]["n"] == 5
     assert m["metrics"]["meteor"]["value"] == 0.0
 
@@ -160,9 +164,9 @@ def test_fitness_f1_per_label(fitness_dataset) -> None:
     json.dumps(m, allow_nan=False)
 
 
-def test_summary_rows(adr_dataset) -> None:
+def test_metric_rows(adr_dataset) -> None:
     m = score_predictions(adr_dataset, _adr_preds(), n_bootstrap=50)
-    rows = summary_rows(m)
+    rows = metric_rows(m)
     assert [r[0] for r in rows][:3] == ["spearman", "relative_l2 (x100)", "relative_l2_unsquared (x100)"]
     rl2 = m["metrics"]["relative_l2"]
     assert rows[1][1].startswith(f"{rl2['value'] * 100:.4f} [") and rows[1][2] == "7"

@@ -1,4 +1,5 @@
-"""A score-only model's text metrics are shown as not applicable, not as failed zeros."""
+"""A score-only model (Model.outputs without "text") has its text metrics shown as not applicable, not as
+failed zeros; the same predictions from a describing model are failures."""
 
 from __future__ import annotations
 
@@ -59,11 +60,10 @@ def test_score_only_model_has_no_text_failures() -> None:
             pair_id=p.id,
             score_1=data.videos[p.video_1].score,
             score_2=data.videos[p.video_2].score,
-            meta={"text": "not applicable"},
         )
         for p in data.items("test")
     ]
-    result = score_predictions(data, preds, n_bootstrap=0)
+    result = score_predictions(data, preds, n_bootstrap=0, describes=False)
     assert result["n_failed"] == 0 and result["failures"]["text"] == "not applicable"
     assert result["metrics"]["bleu"]["value"] is None and result["metrics"]["spearman"]["value"] == 1.0
 
@@ -79,11 +79,21 @@ def test_protocols_reading_text_are_not_applicable_for_a_score_only_model() -> N
     from adrbench.evaluate import evaluate
 
     data = _data()
-    preds = [
-        PairPrediction(pair_id=p.id, score_1=1.0, score_2=2.0, meta={"text": "not applicable"})
-        for p in data.items("test")
-    ]
-    metrics = evaluate(data, preds, n_bootstrap=0)["metrics"]
+    preds = [PairPrediction(pair_id=p.id, score_1=1.0, score_2=2.0) for p in data.items("test")]
+    metrics = evaluate(data, preds, n_bootstrap=0, outputs={"scores"})["metrics"]
     assert metrics["order_acc"]["value"] is not None  # ordering reads scores
     for key in ("judge_winner_agreement", "probe_acc", "mcq_acc", "part_recall"):
         assert metrics[key]["value"] is None and metrics[key]["n"] == 0
+        assert metrics[key]["higher_is_better"] is True
+    describing = evaluate(data, preds, n_bootstrap=0)["metrics"]
+    assert describing["part_recall"]["value"] == 0.0 and describing["part_recall"]["n"] > 0
+
+
+def test_a_score_only_model_declares_it() -> None:
+    from adrbench.models import get_model_class
+    from adrbench.models.base import ALL_OUTPUTS
+
+    assert (
+        "text" not in get_model_class("magr").outputs and "text" not in get_model_class("fineparser").outputs
+    )
+    assert get_model_class("kept").outputs == ALL_OUTPUTS and get_model_class("nn").outputs == ALL_OUTPUTS

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from protocol_fixtures import dataset, pair, video
 
+from adrbench.display import metric_rows
 from adrbench.protocols import (
     answer_protocols,
     protocol_groups,
     protocol_metrics,
-    protocol_rows,
     swap_pair,
     unswap_prediction,
 )
@@ -71,30 +71,36 @@ def test_protocol_metrics_end_to_end() -> None:
     preds = answer_protocols(model, data, pairs, model.predict(data, pairs))
     assert all("mcq" in q.meta["protocols"] and "probe" in q.meta["protocols"] for q in preds)
     preds += [unswap_prediction(q) for q in model.predict(data, [swap_pair(p) for p in pairs])]
-    m = protocol_metrics(data, "test", preds, n_boot=200)
+    m = protocol_metrics(data, "test", preds, n_bootstrap=200)
     for key in ("order_acc", "order_acc_ba", "judge_winner_agreement", "probe_acc", "mcq_acc", "part_recall"):
         assert m[key]["value"] == 1.0, key
     assert m["position_bias"]["value"] == 0.0 and m["mcq_fallback"]["value"] == 0
     assert m["probe_fallback"]["value"] == 0
     assert m["rouge_l_multiref"]["value"] == 1.0 and "nrefs:1-2" in m["rouge_l_multiref"]["signature"]
     for e in m.values():
-        assert set(e) == {"value", "ci95", "n", "signature"}
-    assert protocol_metrics(data, "test", preds, n_boot=200) == m  # deterministic
+        assert set(e) == {"value", "ci95", "n", "signature", "higher_is_better"}
+    assert m["order_acc"]["higher_is_better"] is True and m["position_bias"]["higher_is_better"] is None
+    assert (
+        m["mcq_picked_swapped"]["higher_is_better"] is False
+        and m["order_gt_ties"]["higher_is_better"] is None
+    )
+    assert protocol_metrics(data, "test", preds, n_bootstrap=200) == m  # deterministic
 
     # stale stored answers (the options changed, e.g. another seed) are not used: the fallback answers instead
-    m7 = protocol_metrics(data, "test", preds, seed=7, n_boot=200)
+    m7 = protocol_metrics(data, "test", preds, seed=7, n_bootstrap=200)
     assert m7["mcq_fallback"]["value"] == 3
 
-    groups = protocol_groups(data, "test", preds, n_boot=200)
+    groups = protocol_groups(data, "test", preds, n_bootstrap=200)
     assert sorted(groups) == ["Basketball", "Soccer"] and groups["Soccer"]["n_items"] == 1
 
-    rows = protocol_rows(
-        {"metrics": {**m, "spearman": {"value": 0.5, "ci95": None, "n": 3, "signature": "x"}}}
+    rows = metric_rows({"metrics": {"spearman": {"value": 0.5, "ci95": None, "n": 3, "signature": "x"}, **m}})
+    labels = [label for label, _, _ in rows]
+    assert labels[0] == "spearman" and labels.index("ordering: order_acc") < labels.index(
+        "multiple choice: mcq_acc"
     )
-    keys = [k for _, k, _ in rows]
-    assert "spearman" not in keys and keys.index("order_acc") < keys.index("mcq_acc")
-    assert dict((k, v) for _, k, v in rows)["order_gt_ties"] == "0 (n=3)"
-    assert dict((k, v) for _, k, v in rows)["mcq_acc"].startswith("1.000 [")
+    shown = {label: (value, n) for label, value, n in rows}
+    assert shown["ordering: order_gt_ties"] == ("0", "3")  # a count: an integer
+    assert shown["multiple choice: mcq_acc"][0].startswith("1.0000 [")
 
 
 def test_models_without_choose_or_probe_store_nothing() -> None:

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from adrbench.errors import DataError
-from adrbench.jsonl import dumps, read_records, write_records
+from adrbench.errors import ConfigError, DataError
+from adrbench.jsonl import cut_torn_tail, dumps, read_records, write_records
 from adrbench.records import PairPrediction
-from adrbench.runner import read_done
 from adrbench.runs import RunConfig
 
 
@@ -43,7 +42,10 @@ def test_torn_last_line_of_a_killed_run_is_cut(tmp_path: Path) -> None:
     path = tmp_path / "predictions.jsonl"
     good = dumps(PairPrediction(pair_id="p1", score_1=1.0).model_dump(mode="json")) + "\n"
     path.write_text(good + '{"pair_id": "p2", "sco', encoding="utf-8")
-    assert list(read_done(path, PairPrediction)) == ["p1"]
+    cut_torn_tail(path)
+    assert path.read_text(encoding="utf-8") == good
+    assert [p.pair_id for p in read_records(path, PairPrediction)] == ["p1"]
+    cut_torn_tail(path)  # a complete file is left as it is
     assert path.read_text(encoding="utf-8") == good
 
 
@@ -52,6 +54,15 @@ def test_run_config_hash_names_the_folder_and_ignores_the_data_location() -> Non
     assert a.config_hash() == RunConfig(model="kept", model_args={"d": "64"}, data_root="/x").config_hash()
     assert a.config_hash() != RunConfig(model="kept", model_args={"d": "32"}).config_hash()
     assert a.default_dir() == Path("runs/adr-synth") / f"kept-{a.config_hash()}"
+
+
+def test_the_data_fingerprint_is_part_of_the_run() -> None:
+    a = RunConfig(model="kept").for_data("f1")
+    assert a.config_hash() != RunConfig(model="kept").for_data("f2").config_hash()
+    assert a.default_dir() != RunConfig(model="kept").for_data("f2").default_dir()
+    assert a.for_data("f1") == a
+    with pytest.raises(ConfigError, match="fingerprint f1.*fingerprint f2"):
+        a.for_data("f2")
 
 
 def test_runtime_model_args_do_not_change_the_run() -> None:

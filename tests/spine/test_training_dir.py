@@ -57,3 +57,48 @@ def test_non_finite_scores_fail_their_item_only() -> None:
     assert nan.meta["error"] == "non-finite score_1 from the model"
     inf = _finite(VideoPrediction(video_id="v", score=float("inf"), meta={"path": ["tip"]}))
     assert inf.score is None and inf.meta == {"path": ["tip"], "error": "non-finite score from the model"}
+
+
+class Unloadable(Checkpointing):
+    """A model whose saved state cannot be loaded (e.g. another version): it trains again over model/."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.version = version
+
+    def load(self, directory: Path) -> bool:
+        return False
+
+    def save(self, directory: Path) -> bool:
+        (directory / "weights").write_text(self.version)
+        return True
+
+
+def test_a_new_model_replaces_the_old_one_by_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adrbench.runner import _restore_folder
+
+    config = RunConfig(model="checkpointing")
+    assert _fit_or_load(Unloadable("v1"), None, config, tmp_path, lambda *a: None)
+    assert _fit_or_load(Unloadable("v2"), None, config, tmp_path, lambda *a: None)
+    assert (tmp_path / MODEL_DIR / "weights").read_text() == "v2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MODEL_DIR]  # no .tmp, no .old left
+
+    # killed between the two renames: the old model is aside, never deleted, and put back on the next start
+    real_rename = Path.rename
+
+    def killed(self: Path, target: Path) -> Path:
+        if self.name == MODEL_DIR + ".tmp":
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _fit_or_load(Unloadable("v3"), None, config, tmp_path, lambda *a: None)
+    monkeypatch.setattr(Path, "rename", real_rename)
+    assert (
+        not (tmp_path / MODEL_DIR).exists()
+        and (tmp_path / (MODEL_DIR + ".old") / "weights").read_text() == "v2"
+    )
+    _restore_folder(tmp_path / MODEL_DIR)
+    assert (tmp_path / MODEL_DIR / "weights").read_text() == "v2"
+    assert not (tmp_path / (MODEL_DIR + ".old")).exists()
