@@ -12,6 +12,7 @@ remaining references.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -91,7 +92,7 @@ def label_calibration(data: Dataset, split: str = "test") -> dict[str, float | N
     """F1 per error of the logistic floor, through the task's own metrics."""
     labels = logistic_clip_statistics(data, split)
     preds = [VideoPrediction(video_id=v.id, labels=labels[v.id]) for v in data.items(split)]
-    metrics = evaluate(data, preds, split, n_bootstrap=0)["metrics"]
+    metrics = evaluate(data, preds, split, n_bootstrap=0, outputs={"labels"})["metrics"]
     return {k: e["value"] for k, e in metrics.items() if k.startswith("f1")}
 
 
@@ -141,7 +142,8 @@ def cell_measures(angles: np.ndarray, start: int, end: int) -> np.ndarray:
         x[:, s] = np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
     slow = signal.filtfilt(*_LOWPASS, x, axis=0, padlen=min(15, len(x) - 1))
     fast = x - slow
-    end = max(end, start + 4)
+    end = min(max(end, start + 4), len(x))
+    start = max(min(start, end - 4), 0)
     length = end - start
     u = np.arange(length) / length
     z = np.clip((u[None, :] - _ONSETS[:, None]) / 0.55, 0.0, 1.0)
@@ -222,7 +224,8 @@ def score_calibration(
     }
     out = {}
     for name, scorer in references.items():
-        metrics = evaluate(data, _score_predictions(data, split, scorer(data, split)), split, n_bootstrap=0)
+        preds = _score_predictions(data, split, scorer(data, split))
+        metrics = evaluate(data, preds, split, n_bootstrap=0, outputs={"scores"})
         m = metrics["metrics"]
         out[name] = {k: m[k]["value"] for k in ("spearman", "relative_l2") if k in m}
     return out
@@ -267,15 +270,15 @@ def _other_pair(pairs: Sequence[Pair], seed: int) -> dict[str, str]:
 
 
 def text_candidates(
-    data: Dataset, split: str = "test", seed: int = 0
+    data: Dataset, split: str = "test", seed: int = 0, limit: int | None = None
 ) -> tuple[Dataset, dict[str, dict[str, str]]]:
-    """(scoring dataset, candidate name → pair id → text) for the pairs that have a held-out reference."""
-    from baselines.sanity import most_common
-
+    """(scoring dataset, candidate name → pair id → text) for the (first `limit`) pairs that have a held-out
+    reference."""
     scoring, held = held_out_dataset(data, split)
-    ids = [pid for pid in data.splits[split] if pid in held]
+    ids = [pid for pid in data.splits[split] if pid in held][:limit]
     other = _other_pair([data.pairs[i] for i in ids], seed)
-    common = most_common([p.description for p in data.items("train") if p.description]) or ""
+    counts = Counter(p.description for p in data.items("train") if p.description)
+    common = min(counts, key=lambda t: (-counts[t], t)) if counts else ""  # the `mean` baseline's rule
 
     def winner_sentence(pid: str) -> str:
         pair = data.pairs[pid]
@@ -296,10 +299,10 @@ def text_candidates(
 
 
 def text_calibration(
-    data: Dataset, split: str = "test", seed: int = 0, n_bootstrap: int = 0
+    data: Dataset, split: str = "test", seed: int = 0, n_bootstrap: int = 0, limit: int | None = None
 ) -> dict[str, dict[str, float | None]]:
     """candidate → {metric: value} with true scores in every prediction, through the one evaluation path."""
-    scoring, candidates = text_candidates(data, split, seed)
+    scoring, candidates = text_candidates(data, split, seed, limit)
     out = {}
     for name, texts in candidates.items():
         preds = []

@@ -80,6 +80,10 @@ SPORTS: tuple[Tag, ...] = (
         "range",
         "shallow",
         "shallower",
+        "further",
+        "bigger",
+        "extends",
+        "flexes",
     ),
     _attr(
         "smoothness",

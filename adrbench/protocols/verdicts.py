@@ -50,11 +50,13 @@ def _agreement(
     return ratio_entry(boot, hits, None, sig, higher_is_better, decided)
 
 
-def _accuracy(boot: VideoBootstrap, verdicts: list[Verdict], winners: list[int | None], sig: str) -> Entry:
+def _accuracy(
+    boot: VideoBootstrap, verdicts: list[Verdict], winners: list[int | None], sig: Signature
+) -> Entry:
     """Like agreement, but over every pair with a true winner: a "tie" or no verdict counts as wrong."""
     has_winner = np.array([w is not None for w in winners])
     hits = np.array([float(v == w) for v, w in zip(verdicts, winners, strict=True)])
-    return ratio_entry(boot, hits, None, sig, has_winner)
+    return ratio_entry(boot, hits, None, sig, True, has_winner)
 
 
 def _counts(prefix: str, verdicts: list[Verdict], judge_name: str) -> dict[str, Entry]:

@@ -1,4 +1,4 @@
-"""Closed probe: statements from GT clauses, truth from text or skill, model answers and the fallback."""
+"""Closed probe: statements from GT clauses or the generator's facts, model answers and the fallback."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from protocol_fixtures import dataset, pair, video
 from adrbench.protocols.probe import build_probe, collect_probe_answers, probe_metrics, statements_of
 from adrbench.records import PairPrediction
 
-SKILL_A = {"knee": {"timing": 0.9, "stability": 0.2}, "hip": {"timing": 0.1, "stability": 0.5}}
-SKILL_B = {"knee": {"timing": 0.3, "stability": 0.6}, "hip": {"timing": 0.1, "stability": 0.9}}
-
 
 def _data():
     return dataset(
-        [video("a", 9, skill=SKILL_A), video("b", 5, skill=SKILL_B), video("c", 4), video("d", 6)],
+        [video("a", 9), video("b", 5), video("c", 4), video("d", 6)],
         [
             pair(
                 "p",
@@ -41,7 +38,7 @@ def test_statements_are_neutral_with_their_answers() -> None:
         "This player keeps the hips more stable than the other player.",
         "Overall, this player performs better.",
     ]
-    assert [(s.answer, s.source) for s in stmts] == [(1, "skill"), (2, "skill"), (1, "text")]
+    assert [(s.answer, s.source) for s in stmts] == [(1, "text"), (2, "text"), (1, "text")]
     assert dropped == 1  # "the players differ": no subject
     stmts, dropped = statements_of(data, data.pairs["q"])
     assert [(s.text, s.answer, s.positive) for s in stmts] == [
@@ -52,14 +49,27 @@ def test_statements_are_neutral_with_their_answers() -> None:
     assert not any("1" in s.text or "2" in s.text for s in stmts)
 
 
-def test_skill_truth_overrides_a_wrong_text_subject() -> None:
-    # the text claims player 1 is steadier at the hips; the generator's truth says player 2 is
+def test_generator_facts_replace_the_text_on_synthetic_pairs() -> None:
+    """A pair with facts (adr-synth) is probed on each fact, said of the better or the worse player; the text,
+    whatever it claims, is not parsed."""
+    facts = [
+        {"group": "knee", "phase": "dip", "aspect": "steadiness", "better": 2, "delta": 0.05, "salience": 0.7,
+         "decisive": True},
+        {"group": "elbow", "phase": "release", "aspect": "range", "better": 1, "delta": 0.2, "salience": 0.4,
+         "decisive": False},
+    ]  # fmt: skip
     data = dataset(
-        [video("a", 9, skill=SKILL_A), video("b", 5, skill=SKILL_B)],
-        [pair("p", "a", "b", "Player 1 keeps the hips more stable than Player 2.")],
+        [video("a", 9), video("b", 5)],
+        [pair("p", "a", "b", "Player 1 keeps the hips more stable than Player 2.", facts=facts)],
     )
-    (s,), _ = statements_of(data, data.pairs["p"])
-    assert (s.answer, s.source) == (2, "skill")
+    stmts, dropped = statements_of(data, data.pairs["p"])
+    assert dropped == 0 and [s.source for s in stmts] == ["facts", "facts"]
+    for statement, fact in zip(stmts, facts, strict=True):
+        assert "this player" in statement.text.lower()
+        assert fact["group"] in statement.tags
+        better = statement.answer if statement.positive else 3 - statement.answer
+        assert better == fact["better"]
+    assert stmts == statements_of(data, data.pairs["p"])[0]  # the same statements every time
 
 
 class _Oracle:

@@ -39,7 +39,9 @@ def test_winner_agreement_and_self_consistency() -> None:
     # against own scores: p1 ✓, p2 ✓, p4 no scores
     assert m["judge_self_consistency"]["value"] == 1.0 and m["judge_self_consistency"]["n"] == 2
     assert m["judge_tie"]["value"] == 1 and m["judge_undecided"]["value"] == 0 and m["judge_tie"]["n"] == 4
-    assert "judge:rules-v1" in m["judge_winner_agreement"]["signature"]
+    assert "judge:rules-v2" in m["judge_winner_agreement"]["signature"]
+    # accuracy counts every pair with a true winner, a tie or no verdict as wrong: p1 ✓, p2 ✗, p3 (tie) ✗
+    assert m["judge_winner_accuracy"]["value"] == pytest.approx(1 / 3) and m["judge_winner_accuracy"]["n"] == 3
 
     audit = gt_verdict_metrics(data, data.items("test"))
     assert audit["gt_verdict_agreement"]["value"] == pytest.approx(1 / 2)  # p1 ✓, p2 ✗, p3 None, p4 GT tie
