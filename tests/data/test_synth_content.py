@@ -84,7 +84,7 @@ def test_stated_facts_are_recoverable_from_the_keypoints(adr):
     """Measuring the stated cells from the noisy keypoints (calibration.cell_measures) orders the two players as
     the fact says, for every aspect, far above chance (0.5)."""
     agree: dict[str, list[bool]] = defaultdict(list)
-    for pid in adr.splits["test"][:400]:
+    for pid in adr.splits["test"]:
         pair = adr.pairs[pid]
         for raw in pair.meta["facts"]:
             fact = Fact.from_json(raw)
@@ -98,7 +98,7 @@ def test_stated_facts_are_recoverable_from_the_keypoints(adr):
             first_better = values[0] > values[1] if fact.aspect == "range" else values[0] < values[1]
             agree[fact.aspect].append(first_better == (fact.better == 1))
     for aspect in motion.ASPECTS:
-        assert np.mean(agree[aspect]) > 0.85, (aspect, np.mean(agree[aspect]), len(agree[aspect]))
+        assert np.mean(agree[aspect]) > 0.9, (aspect, np.mean(agree[aspect]), len(agree[aspect]))
 
 
 def test_test_pairs_have_three_to_five_distinct_references(adr):

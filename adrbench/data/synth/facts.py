@@ -15,7 +15,7 @@ from typing import Any
 from adrbench.data.synth.motion import ACTIONS, ASPECTS, GROUPS, MAX_LAG, Kinematics
 
 #: Smallest measured difference that is stated (rad, s, rad RMS, rad RMS).
-THRESHOLDS = {"range": 0.08, "timing": 0.07, "smoothness": 0.012, "steadiness": 0.015}
+THRESHOLDS = {"range": 0.08, "timing": 0.07, "smoothness": 0.02, "steadiness": 0.015}
 #: Aspects where the smaller measurement is the better one.
 LOWER_IS_BETTER = frozenset({"timing", "smoothness", "steadiness"})
 DECISIVE_WEIGHT = 1.5

@@ -130,7 +130,7 @@ def _ohp(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndar
     rising = np.gradient(move) > 0
     drive = max(0.02, KNEE_BEND + _fault(z["OHP_knee"], "OHP_knee", 0.25)) * rising * move
     drive = np.convolve(drive, np.ones(5) / 5, mode="same")
-    settle = rng.uniform(0.2, 0.6) if rng.random() < 0.35 else 0.0  # a knee dip while settling, bar still racked
+    settle = rng.uniform(0.3, 0.9) if rng.random() < 0.5 else 0.0  # a knee dip while settling, bar still racked
     set_up = np.clip(1.0 - np.abs(np.arange(n) / n - 0.06) / 0.05, 0.0, 1.0)
     knee = drive + settle * set_up
     angles = {

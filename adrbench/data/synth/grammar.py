@@ -64,7 +64,7 @@ _TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "contrast": (
             "{W} uses the full range at {P}{ph}, while {L} falls short",
-            "{W} reaches a full {M}{ph}, whereas {Lp} {M} {stays|stay} limited",
+            "{W} gets the full range out of the {M}{ph}, whereas {Lp} {M} {stays|stay} limited",
         ),
     },
     "timing": {
