@@ -23,12 +23,15 @@ def synth(
     task: Annotated[str, typer.Option("--task", "-t", help="adr-synth, jigsaws-synth or fitnessaqa-synth")],
     out: Annotated[Path, typer.Option(help="folder to create (must be absent or empty)")],
     seed: Annotated[int, typer.Option(help="generator seed; the same seed gives byte-identical files")] = 0,
+    render_video: Annotated[
+        bool, typer.Option(help="also write 128×128 videos of the motion where the format names them (minutes)")
+    ] = False,
 ) -> None:
     """Generate a synthetic twin in its ORIGINAL on-disk format (adr-synth: Ego-Exo4D files and the built ADR folder)."""
     from adrbench.data.synth.cache import write_synth
 
-    folder = write_synth(task, out, seed)
-    console.print(f"wrote {task} (seed {seed}) to {folder}")
+    folder = write_synth(task, out, seed, render_video)
+    console.print(f"wrote {task} (seed {seed}{', with videos' if render_video else ''}) to {folder}")
     console.print(f"use it with: adrbench run --task {task} --data-root {folder} --model ...")
 
 

@@ -36,20 +36,24 @@ class Task(ABC):
 
         Every task also takes `pose=NAME[:MODEL]` and `pose_min_score=X`: which extracted keypoints the videos
         without a keypoints file read (see `adrbench.features.attach`); `extracted_keypoints=False` skips that
-        step (the extraction command itself loads the task so).
+        step (the extraction command itself loads the task so). Synthetic tasks take `render_video=true`: the
+        twin with videos of its motion (generated once, minutes; adrbench.data.synth.render).
         """
         from adrbench.features.attach import POSE_ARGS, attach_extracted_keypoints
 
         pose = {k: args.pop(k) for k in POSE_ARGS if k in args}
+        render_video = self.synthetic and _flag(args.pop("render_video", "false"), "render_video")
         unknown = sorted(set(args) - set(self.args))
         if unknown:
-            known = ", ".join((*self.args, *POSE_ARGS))
+            known = ", ".join((*self.args, *POSE_ARGS, *(("render_video",) if self.synthetic else ())))
             raise ConfigError(f"task {self.name!r} has no argument {', '.join(unknown)}; known: {known}")
         if self.synthetic:
             from adrbench.data.synth.cache import resolve_synth_root
 
-            dataset = self.read(resolve_synth_root(self.name, data_root, seed), **args)
+            dataset = self.read(resolve_synth_root(self.name, data_root, seed, render_video), **args)
             dataset.provenance["synthetic_seed"] = seed
+            if render_video:
+                dataset.provenance["synthetic_videos"] = "rendered stick figures (adrbench.data.synth.render)"
             if extracted_keypoints:
                 attach_extracted_keypoints(dataset, self.name, data_root, args, pose)
             return dataset
@@ -64,3 +68,9 @@ class Task(ABC):
         if extracted_keypoints:
             attach_extracted_keypoints(dataset, self.name, root, args, pose)
         return dataset
+
+
+def _flag(value: str, name: str) -> bool:
+    from adrbench.options import parse_bool
+
+    return parse_bool(value, name)

@@ -51,16 +51,16 @@ def cache_root() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "adrbench"
 
 
-def synth_dir(task: str, seed: int) -> Path:
-    return cache_root() / "synth" / f"{task}-seed{seed}"
+def synth_dir(task: str, seed: int, render_video: bool = False) -> Path:
+    return cache_root() / "synth" / (f"{task}-seed{seed}" + ("-video" if render_video else ""))
 
 
-def _generate_adr(out: Path, seed: int) -> None:
+def _generate_adr(out: Path, seed: int, render_video: bool) -> None:
     from adrbench.data.adr_builder import build_adr
     from adrbench.data.adr_layout import table1_pair_caps
     from adrbench.data.synth.egoexo_synth import generate_egoexo
 
-    generate_egoexo(out / "egoexo4d", seed)
+    generate_egoexo(out / "egoexo4d", seed, render_video)
     build_adr(
         out / "egoexo4d",
         out / "adr",
@@ -70,26 +70,32 @@ def _generate_adr(out: Path, seed: int) -> None:
     )
 
 
-def _generate_jigsaws(out: Path, seed: int) -> None:
+def _generate_jigsaws(out: Path, seed: int, render_video: bool) -> None:
     from adrbench.data.synth.jigsaws_synth import generate_jigsaws
 
+    if render_video:
+        raise ConfigError("jigsaws-synth has no rendered videos (adr-synth and fitnessaqa-synth do)")
     generate_jigsaws(out / "jigsaws", seed)
 
 
-def _generate_fitnessaqa(out: Path, seed: int) -> None:
+def _generate_fitnessaqa(out: Path, seed: int, render_video: bool) -> None:
     from adrbench.data.synth.fitnessaqa_synth import generate_fitnessaqa
 
-    generate_fitnessaqa(out / "fitnessaqa", seed)
+    generate_fitnessaqa(out / "fitnessaqa", seed, render_video)
 
 
-GENERATORS: dict[str, Callable[[Path, int], None]] = {
+GENERATORS: dict[str, Callable[[Path, int, bool], None]] = {
     "adr-synth": _generate_adr,
     "jigsaws-synth": _generate_jigsaws,
     "fitnessaqa-synth": _generate_fitnessaqa,
 }
 
 
-def _is_complete(folder: Path, task: str, seed: int) -> bool:
+def _marker(task: str, seed: int, render_video: bool) -> dict:
+    return {"task": task, "seed": seed, "generator_version": generator_version(), "render_video": render_video}
+
+
+def _is_complete(folder: Path, task: str, seed: int, render_video: bool = False) -> bool:
     marker = folder / MARKER
     if not marker.exists():
         return False
@@ -97,11 +103,12 @@ def _is_complete(folder: Path, task: str, seed: int) -> bool:
         info = read_json(marker)
     except DataError:
         return False
-    return info == {"task": task, "seed": seed, "generator_version": generator_version()}
+    return info == _marker(task, seed, render_video)
 
 
-def write_synth(task: str, out: str | Path, seed: int = 0) -> Path:
-    """Generate the twin `task` with `seed` into `out` (must be absent or empty), atomically; returns `out`."""
+def write_synth(task: str, out: str | Path, seed: int = 0, render_video: bool = False) -> Path:
+    """Generate the twin `task` with `seed` into `out` (must be absent or empty), atomically; returns `out`.
+    `render_video` also writes videos of the motion where the format names them (render.py; minutes)."""
     if task not in GENERATORS:
         raise ConfigError(f"unknown synthetic task {task!r}; choose one of {', '.join(GENERATORS)}")
     out = Path(out)
@@ -109,8 +116,8 @@ def write_synth(task: str, out: str | Path, seed: int = 0) -> Path:
         raise DataError(out, "exists and is not empty; refusing to overwrite it", hint="choose another --out")
     tmp = temp_dir_beside(out)
     try:
-        GENERATORS[task](tmp, seed)
-        write_json(tmp / MARKER, {"task": task, "seed": seed, "generator_version": generator_version()})
+        GENERATORS[task](tmp, seed, render_video)
+        write_json(tmp / MARKER, _marker(task, seed, render_video))
         try:
             if out.exists():
                 out.rmdir()
@@ -123,10 +130,11 @@ def write_synth(task: str, out: str | Path, seed: int = 0) -> Path:
     return out
 
 
-def ensure_synth(task: str, seed: int = 0) -> Path:
-    """The cached twin folder of `task` and `seed`, generating it first if absent or stale."""
-    folder = synth_dir(task, seed)
-    if _is_complete(folder, task, seed):
+def ensure_synth(task: str, seed: int = 0, render_video: bool = False) -> Path:
+    """The cached twin folder of `task` and `seed` (with videos: its own folder), generating it first if absent
+    or stale."""
+    folder = synth_dir(task, seed, render_video)
+    if _is_complete(folder, task, seed, render_video):
         return folder
     if folder.exists():  # stale (older generator) or interrupted: move aside, then regenerate
         old = folder.with_name(f".{folder.name}.stale-{os.getpid()}")
@@ -136,16 +144,16 @@ def ensure_synth(task: str, seed: int = 0) -> Path:
             pass
         shutil.rmtree(old, ignore_errors=True)
     try:
-        write_synth(task, folder, seed)
+        write_synth(task, folder, seed, render_video)
     except DataError:
-        if not _is_complete(folder, task, seed):  # another process finished first: use its folder
+        if not _is_complete(folder, task, seed, render_video):  # another process finished first: use its folder
             raise
     return folder
 
 
-def resolve_synth_root(task: str, data_root: Path | None, seed: int) -> Path:
+def resolve_synth_root(task: str, data_root: Path | None, seed: int, render_video: bool = False) -> Path:
     """The dataset folder of a twin: inside `data_root` (a folder written by `adrbench data synth`, or the inner
     dataset folder itself) or inside the cache."""
-    base = Path(data_root) if data_root is not None else ensure_synth(task, seed)
+    base = Path(data_root) if data_root is not None else ensure_synth(task, seed, render_video)
     inner = base / SUBDIR[task]
     return inner if inner.is_dir() else base

@@ -17,7 +17,8 @@ import numpy as np
 
 from adrbench.data import adr_layout as L
 from adrbench.data.egoexo import EGOEXO_JOINTS
-from adrbench.data.synth import body, experts, motion
+from adrbench.data.skeletons import BODY
+from adrbench.data.synth import body, experts, motion, render
 from adrbench.data.synth.motion import ACTIONS, Action
 
 GENERATOR = "adrbench.synth.egoexo/2"
@@ -62,8 +63,9 @@ def _take_plan(rng: np.random.Generator) -> list[dict[str, Any]]:
     return plan
 
 
-def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
-    """Write the synthetic Ego-Exo4D root; returns counts of what was written."""
+def generate_egoexo(root: Path, seed: int, render_video: bool = False) -> dict[str, int]:
+    """Write the synthetic Ego-Exo4D root (with `render_video`, each posed take's exo video too); returns counts
+    of what was written."""
     rng = np.random.default_rng([seed, 41])
     panel = {sport: experts.make_experts(10, rng) for sport in ("Basketball", "Soccer", "Rock Climbing")}
     abilities: dict[tuple[str, str, int], float] = {}
@@ -141,12 +143,16 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
         if item.get("no_pose"):
             continue
         draw = rng.random()
-        kinds = (
-            ("annotation", "automatic") if draw < 0.2 else ("annotation",) if draw < 0.25 else ("automatic",)
-        )
+        only_human = draw < 0.25 and split == "train"  # some train takes have only the sparse human track
+        kinds = ("annotation", "automatic") if draw < 0.2 else ("annotation",) if only_human else ("automatic",)
         for kind in kinds:
             _write_pose(root, split, uid, kp, kind, rng)
         n_pose += 1
+        if render_video:
+            camera = takes[-1]["best_exo"] or _CAMERAS[1]
+            heading = 2 * np.pi * (_CAMERAS.index(camera) - 1) / 4
+            clip = render.render(kp, BODY.edges, heading, motion.FPS)
+            render.write_file(root / takes[-1]["root_dir"] / "frame_aligned_videos" / f"{camera}.mp4", clip)
 
     _dump(root / "takes.json", takes)
     _dump(

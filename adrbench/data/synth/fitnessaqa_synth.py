@@ -20,6 +20,8 @@ from statistics import NormalDist
 import numpy as np
 
 from adrbench.data.fitnessaqa import LABEL_FILES
+from adrbench.data.skeletons import BODY
+from adrbench.data.synth import render
 from adrbench.data.synth.body import FPS, body_pose
 
 SIZES = {"Squat": (1136, 243, 244), "OHP": (1582, 339, 339)}
@@ -191,8 +193,9 @@ def _dump(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def generate_fitnessaqa(root: Path, seed: int) -> dict[str, int]:
-    """Write the synthetic release folder; returns the number of clips per exercise."""
+def generate_fitnessaqa(root: Path, seed: int, render_video: bool = False) -> dict[str, int]:
+    """Write the synthetic release folder (with `render_video`, `videos.zip` of every clip too, as the release
+    ships them); returns the number of clips per exercise."""
     rng = np.random.default_rng([seed, 23])
     release = root / "Fitness-AQA_dataset_release"
     counts = {}
@@ -204,6 +207,7 @@ def generate_fitnessaqa(root: Path, seed: int) -> dict[str, int]:
         tables: dict[str, dict[str, list]] = {name: {} for name in LABEL_FILES[exercise]}
         truth = {}
         kp_dir = _mkdir(labeled / "keypoints")
+        videos: dict[str, bytes] = {}
         person = 10000 + 30000 * e_index
         for split, size in zip(("train", "val", "test"), sizes, strict=True):
             keys = []
@@ -218,6 +222,8 @@ def generate_fitnessaqa(root: Path, seed: int) -> dict[str, int]:
                 for name in tables:
                     tables[name][key] = intervals[name]
                 np.save(kp_dir / f"{key}.npy", _camera(kp, rng), allow_pickle=False)
+                if render_video:  # filmed from the side, as the release's phone videos mostly are
+                    videos[f"videos/{key}.mp4"] = render.render(kp, BODY.edges, np.pi / 2, FPS)
                 by_error = {name: _Z.cdf(v) for name, v in z.items()}
                 groups = sorted({DECISIVE[name] for name in z})
                 truth[key] = {
@@ -235,6 +241,8 @@ def generate_fitnessaqa(root: Path, seed: int) -> dict[str, int]:
         if not lower:
             _dump(splits_dir / "traj_nan.json", [])
         _dump(labeled / "adrbench_truth.json", truth)
+        if render_video:
+            render.write_zip(labeled / "videos.zip", videos)
         counts[exercise] = sum(sizes)
     return counts
 
