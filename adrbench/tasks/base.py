@@ -71,6 +71,7 @@ class Task(ABC):
 
 
 def _flag(value: str, name: str) -> bool:
-    from adrbench.options import parse_bool
-
-    return parse_bool(value, name)
+    words = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
+    if value.lower() not in words:
+        raise ConfigError(f"task argument {name} must be true or false, not {value!r}")
+    return words[value.lower()]
