@@ -20,40 +20,24 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from adrbench.atomic import replacing
 from adrbench.dataset import Dataset
-from adrbench.errors import ConfigError
 from adrbench.features.cache import FeatureCache
 from adrbench.features.extract import FeatureExtractor
 from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import write_json
 from adrbench.models.base import Model
+from adrbench.options import parse_options
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 
 TEXT_NOT_APPLICABLE = {"text": "not applicable"}
 
 
 def parse_args(model: str, args: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    """Merge `--model-arg k=v` strings into typed defaults (the type of each default decides the parse)."""
-    unknown = sorted(set(args) - set(defaults))
-    if unknown:
-        raise ConfigError(
-            f"model {model!r} has no argument {', '.join(unknown)}; known: {', '.join(sorted(defaults))}"
-        )
-    out = dict(defaults)
-    for key, value in args.items():
-        kind = type(defaults[key])
-        try:
-            if kind is bool and isinstance(value, str):
-                if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
-                    raise ValueError(value)
-                out[key] = value.lower() in ("1", "true", "yes")
-            elif defaults[key] is None:
-                out[key] = None if value in (None, "", "none") else str(value)
-            else:
-                out[key] = kind(value)
-        except ValueError as exc:
-            raise ConfigError(f"model {model!r}: {key}={value!r} is not a {kind.__name__}") from exc
-    return out
+    """Merge `--model-arg k=v` strings into typed defaults (the type of each default decides the parse; a None
+    default takes a string or none)."""
+    kinds = {k: str | None if v is None else type(v) for k, v in defaults.items()}
+    return {**defaults, **parse_options(model, args, kinds)}
 
 
 def feature_extractor(options: dict[str, Any]) -> FeatureExtractor:
@@ -222,10 +206,8 @@ def standardiser(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def save_state(directory: Path, stem: str, tensors: dict[str, torch.Tensor], meta: dict[str, Any]) -> None:
     """Weights as safetensors and settings as canonical JSON, both written atomically."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{stem}.safetensors.tmp"
-    save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(tmp))
-    tmp.replace(directory / f"{stem}.safetensors")
+    with replacing(directory / f"{stem}.safetensors") as tmp:
+        save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(tmp))
     write_json(directory / f"{stem}.json", meta)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from adrbench.atomic import replacing
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
 from adrbench.features.pose import pose_summary
@@ -247,9 +248,8 @@ class NearestNeighbourBaseline(Model):
             "label_z": t["label_z"],
             "pair_z": t["pair_z"],
         }
-        tmp = directory / "nn.safetensors.tmp"
-        save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(tmp))
-        tmp.replace(directory / "nn.safetensors")
+        with replacing(directory / "nn.safetensors") as tmp:
+            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(tmp))
         meta = {
             k: t[k]
             for k in (

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from adrbench.jsonl import write_atomic
+from adrbench.atomic import write_atomic
 from kept.config import KeptConfig
 from kept.decoder import comment_loss
 from kept.network import KeptNet

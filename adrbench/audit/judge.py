@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from adrbench.audit.answers import AuditAnswer
 from adrbench.audit.items import AuditItem, Label
 from adrbench.errors import ConfigError
-from adrbench.llm import ChatRequest, LLMClient, Part
+from adrbench.llm import ChatRequest, LLMClient, text_request
 from adrbench.llm.parse import find_json
 
 JUDGE_PROMPT_VERSION = "adr-audit-judge/1"
@@ -118,13 +118,7 @@ class LLMJudge:
 
     def request(self, item: AuditItem) -> ChatRequest:
         text = judge_prompt(item.description, item.pair.group, item.pair.category)
-        return ChatRequest(
-            model=self.model,
-            parts=(Part.of_text(text),),
-            prompt_version=JUDGE_PROMPT_VERSION,
-            system=JUDGE_SYSTEM,
-            params=dict(self.params),
-        )
+        return text_request(self.model, text, JUDGE_PROMPT_VERSION, JUDGE_SYSTEM, **self.params)
 
     def judge_many(self, items: Sequence[AuditItem]) -> list[AuditAnswer]:
         results = self.client.run([self.request(item) for item in items])

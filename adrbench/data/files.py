@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from adrbench.atomic import write_atomic
 from adrbench.errors import DataError
 
 
@@ -93,21 +93,11 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def temp_dir_beside(target: Path) -> Path:
-    """A fresh, readable (0755) folder next to `target`, to be renamed onto it when complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    tmp.chmod(0o755)
-    return tmp
-
-
 def save_npy_atomic(path: Path, array: np.ndarray) -> None:
-    """Write a .npy file atomically (temp file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        np.save(handle, array, allow_pickle=False)
-    os.replace(tmp, path)
+    """Write a .npy file through the atomic writer (no pickles)."""
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    write_atomic(path, buffer.getvalue())
 
 
 def load_npy(path: Path, shape_tail: tuple[int, ...], hint: str | None = None) -> np.ndarray:

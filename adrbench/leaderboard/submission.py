@@ -7,13 +7,12 @@ staging folder next to its destination and moved into place with one rename.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from adrbench.atomic import staged_dir
 from adrbench.dataset import Dataset
 from adrbench.errors import DataError
 from adrbench.jsonl import write_json, write_records
@@ -86,15 +85,12 @@ def submit(
     # Render everything before touching the disk, so a broken entry elsewhere aborts with no change.
     files = generated_files(leaderboard_dir, leaderboard_entries(leaderboard_dir) + [entry])
     created = [p for p in (target.parent, target.parent.parent) if not p.exists()]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".staging", dir=target.parent))
     try:
-        write_records(staging / "predictions.jsonl", preds)
-        write_json(staging / "metrics.json", metrics)
-        write_json(staging / "submission.json", info)
-        staging.rename(target)
+        with staged_dir(target) as staging:
+            write_records(staging / "predictions.jsonl", preds)
+            write_json(staging / "metrics.json", metrics)
+            write_json(staging / "submission.json", info)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()

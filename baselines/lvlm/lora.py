@@ -12,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import io
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from adrbench.atomic import staged_dir
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError, DataError
 from adrbench.jsonl import dumps, write_json
@@ -178,13 +177,9 @@ def save_adapter(peft_model: Any, output_dir: Path, record: dict[str, Any]) -> N
     output_dir = Path(output_dir)
     if output_dir.exists() and not (output_dir / "adapter_config.json").is_file():
         raise ConfigError(f"{output_dir} exists and is not an adapter folder; choose another output folder")
-    staging = output_dir.with_name(f".{output_dir.name}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    peft_model.save_pretrained(str(staging), safe_serialization=True)
-    write_json(staging / "adrbench_lora.json", record)
-    if output_dir.exists():
-        shutil.rmtree(output_dir)
-    os.replace(staging, output_dir)
+    with staged_dir(output_dir, replace=True) as staging:
+        peft_model.save_pretrained(str(staging), safe_serialization=True)
+        write_json(staging / "adrbench_lora.json", record)
 
 
 def finetune_qwen_vl(

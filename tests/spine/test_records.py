@@ -57,7 +57,7 @@ def test_run_config_hash_names_the_folder_and_ignores_the_data_location() -> Non
 def test_runtime_model_args_do_not_change_the_run() -> None:
     base = RunConfig(model="openai-compatible", model_args={"model": "m"})
     faster = RunConfig(
-        model="openai-compatible", model_args={"model": "m", "concurrency": "64", "timeout": "9"}
+        model="openai-compatible", model_args={"model": "m", "concurrency": "64", "timeout_s": "9"}
     )
     other = RunConfig(model="openai-compatible", model_args={"model": "m", "frames": "4"})
     assert base.config_hash() == faster.config_hash() != other.config_hash()
