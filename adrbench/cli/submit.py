@@ -9,22 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adrbench.errors import AdrbenchError, DataError
+from adrbench.errors import AdrbenchError
 from adrbench.jsonl import dumps
 from adrbench.leaderboard.entries import read_json_object
 from adrbench.leaderboard.paths import default_leaderboard_dir
 from adrbench.leaderboard.submission import submit as submit_entry
-
-
-def parse_meta(items: list[str], where: Path) -> dict[str, str]:
-    """'key=value' strings → a dict; a string without '=' is an error."""
-    meta: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise DataError(where, f"--meta {item!r} is not key=value", field="meta")
-        meta[key] = value
-    return meta
+from adrbench.options import parse_pairs
 
 
 def submit(
@@ -42,7 +32,7 @@ def submit(
     try:
         root = leaderboard_dir or default_leaderboard_dir()
         entry = submit_entry(
-            task, predictions, name, parse_meta(list(meta or []), predictions), root, data_root
+            task, predictions, name, parse_pairs(meta, "--meta"), root, data_root
         )
         metrics = read_json_object(entry / "metrics.json")["metrics"]
     except AdrbenchError as exc:
