@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ from adrbench.jsonl import write_json
 from adrbench.models.base import Model
 from adrbench.options import parse_options
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
+from adrbench.threads import torch_threads
 
 TEXT_NOT_APPLICABLE = {"text": "not applicable"}
 
@@ -59,7 +59,7 @@ FEATURE_DEFAULTS: dict[str, Any] = {
     "visual": None,
     "feature_name": None,
     "cache": "none",  # pose features are cheap; 'default' or a folder stores them in the feature cache
-    "threads": 1,  # torch intra-op threads during fit and predict
+    "threads": 1,  # torch intra-op threads during fit and predict (0: the process's setting)
 }
 
 
@@ -162,18 +162,6 @@ def predictions(
     return out
 
 
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Run with `n` intra-op torch threads, then restore the caller's setting. These networks are small: one
-    thread is fastest (no spin-waiting on a busy machine) and gives the same bytes whatever the core count."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(max(1, n))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def epochs_for(epochs: int, n_train: int, max_samples: int) -> int:
     """Epochs to run: `epochs`, capped so that training sees at most `max_samples` queries (large train sets
     need fewer passes; this keeps every task CPU-fast)."""
@@ -239,6 +227,13 @@ class FeatureModel(Model):
         self._mu = self._sd = np.zeros(0)
         self._outputs: dict[str, VideoOutput] = {}
 
+    @property
+    def targets(self) -> Targets:
+        """The training targets' statistics; a RuntimeError before `fit` or `load`."""
+        if self._targets is None:
+            raise RuntimeError(f"{self.name}: fit() or load() the model first")
+        return self._targets
+
     def config(self) -> dict[str, Any]:
         return {"variant": self.variant, **self.options}
 
@@ -252,8 +247,7 @@ class FeatureModel(Model):
             videos = [data.videos[vid] for it in items
                       for vid in ((it.video_1, it.video_2) if isinstance(it, Pair) else (it.id,))]  # fmt: skip
             self._score_videos(data, videos)
-            assert self._targets is not None
-            return predictions(data, items, self._targets, lambda v: self._outputs[v.id])
+            return predictions(data, items, self.targets, lambda v: self._outputs[v.id])
 
     def save(self, directory: Path) -> bool:
         if self._net is None or self._targets is None:

@@ -46,7 +46,8 @@ class DescriptionDecoder(nn.Module):
         self.tiny = name == "tiny"
         self.residual, self.max_tokens = residual, max_tokens
         if self.tiny:
-            assert vocab is not None
+            if vocab is None:
+                raise ValueError("kept: the tiny decoder needs the vocabulary of the training descriptions")
             self.vocab, self.tokenizer = vocab, text.tokenizer
             cfg = GPT2Config(
                 vocab_size=len(vocab),

@@ -101,7 +101,8 @@ def save_npy_atomic(path: Path, array: np.ndarray) -> None:
 
 
 def load_npy(path: Path, shape_tail: tuple[int, ...], hint: str | None = None) -> np.ndarray:
-    """Load a float32 array whose trailing dimensions must be `shape_tail`; DataError otherwise."""
+    """Load a float32 array of at least one frame whose trailing dimensions must be `shape_tail`; DataError
+    otherwise."""
     try:
         array = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -111,4 +112,6 @@ def load_npy(path: Path, shape_tail: tuple[int, ...], hint: str | None = None) -
     if array.ndim != 1 + len(shape_tail) or tuple(array.shape[1:]) != shape_tail:
         want = "T×" + "×".join(map(str, shape_tail))
         raise DataError(path, f"keypoints must be {want}, got shape {tuple(array.shape)}", hint=hint)
+    if array.shape[0] == 0:
+        raise DataError(path, "keypoints have no frames", hint=hint)
     return np.ascontiguousarray(array, dtype=np.float32)

@@ -24,7 +24,6 @@ from adrbench.errors import ConfigError, DataError
 from adrbench.jsonl import dumps, write_json
 from adrbench.llm import prompts
 from adrbench.llm.messages import Part
-from adrbench.records import Pair
 from baselines.lvlm.frames import FrameSource
 from baselines.lvlm.inputs import item_parts
 
@@ -67,8 +66,7 @@ def adr_examples(data: Dataset, split: str, settings: LoraSettings) -> list[Exam
         data, settings.frames, settings.frame_size, "png", settings.source, settings.view, root
     )
     examples = []
-    for pair in data.items(split):
-        assert isinstance(pair, Pair)
+    for pair in (data.pairs[i] for i in data.splits[split]):  # unit "pair": the items are pairs
         first, second = data.videos[pair.video_1], data.videos[pair.video_2]
         if first.score is None or second.score is None or not pair.description:
             raise DataError(data.root, f"pair {pair.id!r} of split {split!r} lacks a score or a description")

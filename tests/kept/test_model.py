@@ -11,6 +11,7 @@ from kept_fixtures import TINY_ARGS
 
 from adrbench.errors import ConfigError, DataError
 from adrbench.records import PairPrediction, VideoPrediction
+from kept import adapter as kept_adapter
 from kept.adapter import KeptModel
 from kept.config import KeptConfig
 from kept.variants import KeptNoGnn
@@ -133,6 +134,36 @@ def test_broken_video_fails_its_items_only(tiny_pairs) -> None:
         bad in (tiny_pairs.pairs[p.pair_id].video_1, tiny_pairs.pairs[p.pair_id].video_2) for p in failed
     )
     assert any(p.score_1 is not None for p in preds)
+
+
+def test_a_bug_is_not_turned_into_failed_items(tiny_pairs, monkeypatch) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "0"})
+    model.fit(tiny_pairs, seed=0)
+    model._encoded.clear()
+
+    def broken(data, video_id):
+        raise TypeError("a bug in the feature code")
+
+    monkeypatch.setattr(model._features, "get", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        model.predict(tiny_pairs, tiny_pairs.items("test")[:1])
+
+
+def test_threads_are_set_for_the_model_and_restored(tiny_pairs, monkeypatch) -> None:
+    seen: list[int] = []
+    real_train = kept_adapter.train
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(kept_adapter, "train", spy)
+    before = torch.get_num_threads()
+    model = KeptModel(**{**TINY_ARGS, "epochs": "0", "threads": str(before + 1)})
+    model.fit(tiny_pairs, seed=0)
+    assert seen == [before + 1] and torch.get_num_threads() == before
+    model.predict(tiny_pairs, tiny_pairs.items("test")[:1])
+    assert torch.get_num_threads() == before
 
 
 def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
