@@ -156,6 +156,13 @@ class DescriptionDecoder(nn.Module):
         self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1, no_repeat_ngram: int = 0
     ) -> list[str]:
         """Greedy (beam=1) or beam-search descriptions for a batch of pairs, optionally never repeating an n-gram."""
+        return [self.decode_ids(ids) for ids in self.generate_ids(h1, h2, beam, no_repeat_ngram)]
+
+    @torch.no_grad()
+    def generate_ids(
+        self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1, no_repeat_ngram: int = 0
+    ) -> list[list[int]]:
+        """The generated token ids of each pair (the ids `decode_ids` reads: up to the first EOS, if any)."""
         memory = self.tokens(h1, h2)
         bos = self._bos(h1.shape[0], h1.device)
         if self.tiny:
@@ -176,7 +183,7 @@ class DescriptionDecoder(nn.Module):
             pad_token_id=self.pad,
         )
         new = out[:, 1:] if self.tiny else out  # generate echoes input_ids, not inputs_embeds
-        return [self.decode_ids(row.tolist()) for row in new]
+        return [row.tolist() for row in new]
 
 
 def _masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
