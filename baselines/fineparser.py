@@ -156,6 +156,7 @@ class FineParserModel(FeatureModel):
 
     name = "fineparser"
     variant = "fineparser-lite"
+    _net: FineParserNet | None
     defaults = DEFAULTS
 
     def __init__(self, **args: str) -> None:

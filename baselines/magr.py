@@ -208,6 +208,7 @@ class MagrModel(FeatureModel):
 
     name = "magr"
     variant = "magr-lite"
+    _net: MagrNet | None
     defaults = DEFAULTS
 
     def __init__(self, **args: str) -> None:

@@ -80,7 +80,7 @@ class MeanBaseline(Model):
         scores = [s for group in by_group.values() for s in group]
         self._global_mean = float(np.mean(scores)) if scores else None
         if data.unit == "pair":
-            self._description = most_common([p.description for p in data.items("train") if p.description])
+            self._description = most_common([p.description for p in data.pair_items("train") if p.description])
         names = _label_names(data, train)
         self._global_labels = majority_labels(train, names)
         groups = sorted({v.group for v in train})

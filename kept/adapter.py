@@ -102,7 +102,7 @@ class KeptModel(Model):
         net = state.net.eval()
         for i in range(0, len(todo), ENCODE_BATCH):
             ids = todo[i : i + ENCODE_BATCH]
-            ok, feats = [], []
+            ok: list[str] = []
             for vid in ids:
                 try:
                     data.keypoints(vid)
@@ -231,7 +231,7 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: FeatureCache) -> t
     else:
         lo, hi = (min(scores), max(scores)) if scores else (0.0, 1.0)
     hi = hi if hi > lo else lo + 1.0
-    pairs: list[Pair] = list(data.items("train")) if data.unit == "pair" else []
+    pairs = data.pair_items("train") if data.unit == "pair" else []
     descriptions = [p.description or "" for p in pairs]
     meta = {
         "unit": data.unit,

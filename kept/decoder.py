@@ -13,6 +13,7 @@ Two kinds of decoder read the same tokens [𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_�
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import torch
 from torch import nn
@@ -27,6 +28,11 @@ PROMPT = "Please generate the action difference between Player 1 and Player 2 gi
 
 class DescriptionDecoder(nn.Module):
     """Text_Decoder([𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫]) (eq. 7) with teacher-forced training and greedy/beam decoding."""
+
+    encoder_embeddings: torch.Tensor
+    prompt: torch.Tensor
+    vocab: Vocabulary | None
+    lm: Any  # GPT2LMHeadModel (tiny) or any transformers causal LM
 
     def __init__(
         self,
@@ -94,7 +100,7 @@ class DescriptionDecoder(nn.Module):
     def decode_ids(self, ids: list[int]) -> str:
         ids = ids[: ids.index(self.eos)] if self.eos in ids else ids
         raw = self.vocab.to_tokenizer_ids(ids) if self.vocab is not None else ids
-        return self.tokenizer.decode(raw, skip_special_tokens=True)
+        return str(self.tokenizer.decode(raw, skip_special_tokens=True))
 
     def tokens(self, h1: torch.Tensor, h2: torch.Tensor) -> torch.Tensor:
         """[𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫] (eq. 7) as B×(3P+|𝒫|)×d' embeddings."""

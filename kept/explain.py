@@ -40,7 +40,7 @@ def ranked_paths(
 
 def explain_item(model: KeptModel, data: Dataset, item_id: str, out: Path) -> Path:
     """Write the PNG of the item's reasoning trees (one panel per video)."""
-    panels = []
+    panels: list[tuple[str, list[tuple[list[str], float]]]] = []
     for i, (vid, ranked) in enumerate(ranked_paths(model, data, item_id)):
         label = f"Video {i + 1}: {vid}" if len(panels) < 2 else vid
         panels.append((f"{label}\nchosen: {' → '.join(ranked[0][0])}", ranked))

@@ -141,7 +141,7 @@ def audit(
     if not items:
         raise ConfigError(f"no pair of split {split!r} has a description and both scores")
     if mode == "human":
-        judge = None
+        judge: LLMJudge | RuleJudge | None = None
         who = rater
     elif mode == "judge":
         from adrbench.describe.registry import DEFAULT_MODELS

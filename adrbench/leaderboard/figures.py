@@ -8,6 +8,7 @@ the same metrics give the same SVG bytes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -23,7 +24,7 @@ SPORTS = ("soccer", "basketball", "climbing")
 _LABELS = {"spearman": "Spearman ρ", "relative_l2": "R-ℓ2 (×100)"}
 
 
-def _save(fig: Figure, path: Path, **kwargs: object) -> None:
+def _save(fig: Figure, path: Path, **kwargs: Any) -> None:
     """Save through the atomic writer, so a reader never sees half a figure."""
     with replacing(path) as tmp:
         fig.savefig(tmp, format=path.suffix[1:], **kwargs)

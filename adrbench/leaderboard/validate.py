@@ -141,7 +141,9 @@ def read_predictions(
     expected = data.splits[split]
     wanted = set(expected)
     id_field = "pair_id" if data.unit == "pair" else "video_id"
-    record = StrictPairPrediction if data.unit == "pair" else StrictVideoPrediction
+    record: type[PairPrediction | VideoPrediction] = (
+        StrictPairPrediction if data.unit == "pair" else StrictVideoPrediction
+    )
     seen: dict[str, int] = {}
     out: list[Prediction] = []
     for line, pred in zip(lines, iter_records(path, record), strict=False):

@@ -37,7 +37,10 @@ PROVIDERS: dict[str, Provider] = {
     "openai": Provider("openai-chat", "https://api.openai.com/v1", ("OPENAI_API_KEY",), key_required=True),
     "gemini": Provider("gemini", None, ("GEMINI_API_KEY", "GOOGLE_API_KEY"), key_required=True),
 }
-_BACKENDS = {"openai-chat": OpenAIChatBackend, "gemini": GeminiBackend}
+_BACKENDS: dict[str, type[OpenAIChatBackend] | type[GeminiBackend]] = {
+    "openai-chat": OpenAIChatBackend,
+    "gemini": GeminiBackend,
+}
 
 
 class ClientSpec(BaseModel):

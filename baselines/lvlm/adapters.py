@@ -64,11 +64,9 @@ class OpenAICompatibleModel(Model):
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
         """One prediction per item; the batch's requests run concurrently."""
         frames = self._frame_source(data)
-        requests = [self._request(data, item, frames) for item in items]
-        results = self.client.run(requests)
-        return [
-            self._prediction(data, item, result, frames) for item, result in zip(items, results, strict=True)
-        ]
+        todo: list[Pair | Video] = list(items)
+        results = self.client.run([self._request(data, item, frames) for item in todo])
+        return [self._prediction(data, item, result, frames) for item, result in zip(todo, results, strict=True)]
 
     def _frame_source(self, data: Dataset) -> FrameSource:
         """The frames of `data`'s videos (one source per dataset, so frames already drawn are reused)."""

@@ -66,7 +66,7 @@ def adr_examples(data: Dataset, split: str, settings: LoraSettings) -> list[Exam
         data, settings.frames, settings.frame_size, "png", settings.source, settings.view, root
     )
     examples = []
-    for pair in (data.pairs[i] for i in data.splits[split]):  # unit "pair": the items are pairs
+    for pair in data.pair_items(split):
         first, second = data.videos[pair.video_1], data.videos[pair.video_2]
         if first.score is None or second.score is None or not pair.description:
             raise DataError(data.root, f"pair {pair.id!r} of split {split!r} lacks a score or a description")

@@ -127,7 +127,9 @@ def generate_egoexo(root: Path, seed: int) -> dict[str, int]:
     rng = np.random.default_rng([seed, 41])
     panel = {sport: experts.make_experts(10, rng) for sport in ("Basketball", "Soccer", "Rock Climbing")}
     abilities: dict[tuple[str, str, int], float] = {}
-    takes, split_of, proficiency = [], {}, {"train": [], "val": []}
+    takes: list[dict[str, Any]] = []
+    split_of: dict[str, str] = {}
+    proficiency: dict[str, list[Any]] = {"train": [], "val": []}
     transcripts: dict[str, dict[str, list]] = {"train": {}, "val": {}}
     truth: dict[str, Any] = {}
     n_pose = 0
