@@ -57,8 +57,15 @@ class Dataset:
 
     def items(self, split: str) -> list[Pair] | list[Video]:
         """The evaluation items of a split, in a fixed order."""
-        table = self.pairs if self.unit == "pair" else self.videos
-        return [table[i] for i in self.splits[split]]
+        if self.unit == "pair":
+            return self.pair_items(split)
+        return [self.videos[i] for i in self.splits[split]]
+
+    def pair_items(self, split: str) -> list[Pair]:
+        """The pairs of a split of a pair task (its items, typed as pairs); a ValueError for a video task."""
+        if self.unit != "pair":
+            raise ValueError(f"task {self.task!r} evaluates videos, not pairs")
+        return [self.pairs[i] for i in self.splits[split]]
 
     def keypoints(self, video_id: str) -> np.ndarray:
         """The video's keypoints as a float32 array T×P×3 (P = len(skeleton.joints)), loaded once and kept."""
@@ -71,9 +78,9 @@ class Dataset:
     def videos_of(self, split: str) -> list[Video]:
         """The distinct videos that the items of a split use, in first-use order."""
         if self.unit == "video":
-            return self.items(split)  # type: ignore[return-value]
+            return [self.videos[i] for i in self.splits[split]]
         seen: dict[str, Video] = {}
-        for pair in self.items(split):
+        for pair in self.pair_items(split):
             for vid in (pair.video_1, pair.video_2):
                 seen.setdefault(vid, self.videos[vid])
         return list(seen.values())

@@ -1,17 +1,18 @@
-"""The one JSON Lines reader/writer of adrbench: typed records, errors with file and line, atomic writes."""
+"""The one JSON Lines reader/writer of adrbench: typed records, errors with file and line, atomic writes
+(through `adrbench.atomic.write_atomic`, the one atomic writer)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from adrbench.atomic import write_atomic
 from adrbench.errors import DataError
 
 R = TypeVar("R", bound=BaseModel)
@@ -71,22 +72,14 @@ def cut_torn_tail(path: str | Path) -> None:
             handle.truncate(keep)
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write a whole file (text as UTF-8, or bytes) so that readers see the old or the new content, never a
-    partial one."""
+def read_appended(path: str | Path, record: type[R]) -> list[R]:
+    """The records of a file written by `append_record`, for resuming: an absent file has none, and a torn last
+    line (its writer killed mid-line) is cut off the file first; any other bad line raises DataError."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if not path.exists():
+        return []
+    cut_torn_tail(path)
+    return read_records(path, record)
 
 
 def write_records(path: str | Path, records: Iterable[BaseModel]) -> None:

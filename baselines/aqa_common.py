@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,38 +19,23 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from adrbench.atomic import replacing
 from adrbench.dataset import Dataset
-from adrbench.errors import ConfigError
 from adrbench.features.cache import FeatureCache
 from adrbench.features.extract import FeatureExtractor
 from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import write_json
 from adrbench.models.base import Model, Output
+from adrbench.options import parse_options
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
+from adrbench.threads import torch_threads
 
 
 def parse_args(model: str, args: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    """Merge `--model-arg k=v` strings into typed defaults (the type of each default decides the parse)."""
-    unknown = sorted(set(args) - set(defaults))
-    if unknown:
-        raise ConfigError(
-            f"model {model!r} has no argument {', '.join(unknown)}; known: {', '.join(sorted(defaults))}"
-        )
-    out = dict(defaults)
-    for key, value in args.items():
-        kind = type(defaults[key])
-        try:
-            if kind is bool and isinstance(value, str):
-                if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
-                    raise ValueError(value)
-                out[key] = value.lower() in ("1", "true", "yes")
-            elif defaults[key] is None:
-                out[key] = None if value in (None, "", "none") else str(value)
-            else:
-                out[key] = kind(value)
-        except ValueError as exc:
-            raise ConfigError(f"model {model!r}: {key}={value!r} is not a {kind.__name__}") from exc
-    return out
+    """Merge `--model-arg k=v` strings into typed defaults (the type of each default decides the parse; a None
+    default takes a string or none)."""
+    kinds = {k: str | None if v is None else type(v) for k, v in defaults.items()}
+    return {**defaults, **parse_options(model, args, kinds)}
 
 
 def feature_extractor(options: dict[str, Any]) -> FeatureExtractor:
@@ -73,7 +57,7 @@ FEATURE_DEFAULTS: dict[str, Any] = {
     "visual": None,
     "feature_name": None,
     "cache": "none",  # pose features are cheap; 'default' or a folder stores them in the feature cache
-    "threads": 1,  # torch intra-op threads during fit and predict
+    "threads": 1,  # torch intra-op threads during fit and predict (0: the process's setting)
 }
 
 
@@ -175,18 +159,6 @@ def predictions(
     return out
 
 
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Run with `n` intra-op torch threads, then restore the caller's setting. These networks are small: one
-    thread is fastest (no spin-waiting on a busy machine) and gives the same bytes whatever the core count."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(max(1, n))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def epochs_for(epochs: int, n_train: int, max_samples: int) -> int:
     """Epochs to run: `epochs`, capped so that training sees at most `max_samples` queries (large train sets
     need fewer passes; this keeps every task CPU-fast)."""
@@ -219,10 +191,8 @@ def standardiser(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def save_state(directory: Path, stem: str, tensors: dict[str, torch.Tensor], meta: dict[str, Any]) -> None:
     """Weights as safetensors and settings as canonical JSON, both written atomically."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{stem}.safetensors.tmp"
-    save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(tmp))
-    tmp.replace(directory / f"{stem}.safetensors")
+    with replacing(directory / f"{stem}.safetensors") as tmp:
+        save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(tmp))
     write_json(directory / f"{stem}.json", meta)
 
 
@@ -255,6 +225,13 @@ class FeatureModel(Model):
         self._mu = self._sd = np.zeros(0)
         self._outputs: dict[str, VideoOutput] = {}
 
+    @property
+    def targets(self) -> Targets:
+        """The training targets' statistics; a RuntimeError before `fit` or `load`."""
+        if self._targets is None:
+            raise RuntimeError(f"{self.name}: fit() or load() the model first")
+        return self._targets
+
     def config(self) -> dict[str, Any]:
         return {"variant": self.variant, **self.options}
 
@@ -268,8 +245,7 @@ class FeatureModel(Model):
             videos = [data.videos[vid] for it in items
                       for vid in ((it.video_1, it.video_2) if isinstance(it, Pair) else (it.id,))]  # fmt: skip
             self._score_videos(data, videos)
-            assert self._targets is not None
-            return predictions(data, items, self._targets, lambda v: self._outputs[v.id])
+            return predictions(data, items, self.targets, lambda v: self._outputs[v.id])
 
     def save(self, directory: Path) -> bool:
         if self._net is None or self._targets is None:

@@ -156,6 +156,7 @@ class FineParserModel(FeatureModel):
 
     name = "fineparser"
     variant = "fineparser-lite"
+    _net: FineParserNet | None
     defaults = DEFAULTS
 
     def __init__(self, **args: str) -> None:
@@ -169,8 +170,7 @@ class FineParserModel(FeatureModel):
         self._bounds: dict[str, np.ndarray] = {}
 
     def _build_net(self, in_dim: int) -> FineParserNet:
-        assert self._targets is not None
-        return FineParserNet(in_dim, self.options, len(self._targets.label_names))
+        return FineParserNet(in_dim, self.options, len(self.targets.label_names))
 
     def _extra_state(self) -> dict[str, Any]:
         return {"seed": self._seed, "train": [v.id for v in self._train]}

@@ -208,6 +208,7 @@ class MagrModel(FeatureModel):
 
     name = "magr"
     variant = "magr-lite"
+    _net: MagrNet | None
     defaults = DEFAULTS
 
     def __init__(self, **args: str) -> None:
@@ -216,14 +217,12 @@ class MagrModel(FeatureModel):
             raise ConfigError("magr: sessions must be at least 1")
 
     def _build_net(self, in_dim: int) -> MagrNet:
-        assert self._targets is not None
-        return MagrNet(in_dim, self.options["hidden"], len(self._targets.label_names))
+        return MagrNet(in_dim, self.options["hidden"], len(self.targets.label_names))
 
     def _inputs(self, data: Dataset, videos: Sequence[Video]) -> torch.Tensor:
-        assert self._targets is not None
         rows = []
         for v in videos:
-            onehot = np.array([float(v.group == g) for g in self._targets.groups])
+            onehot = np.array([float(v.group == g) for g in self.targets.groups])
             rows.append(np.concatenate([pooled(self._extractor.features(data, v)), onehot]))
         x = np.stack(rows)
         if self._mu.size:

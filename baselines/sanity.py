@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from adrbench.atomic import replacing
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
 from adrbench.features.pose import pose_summary
@@ -79,7 +80,7 @@ class MeanBaseline(Model):
         scores = [s for group in by_group.values() for s in group]
         self._global_mean = float(np.mean(scores)) if scores else None
         if data.unit == "pair":
-            self._description = most_common([p.description for p in data.items("train") if p.description])
+            self._description = most_common([p.description for p in data.pair_items("train") if p.description])
         names = _label_names(data, train)
         self._global_labels = majority_labels(train, names)
         groups = sorted({v.group for v in train})
@@ -247,9 +248,8 @@ class NearestNeighbourBaseline(Model):
             "label_z": t["label_z"],
             "pair_z": t["pair_z"],
         }
-        tmp = directory / "nn.safetensors.tmp"
-        save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(tmp))
-        tmp.replace(directory / "nn.safetensors")
+        with replacing(directory / "nn.safetensors") as tmp:
+            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(tmp))
         meta = {
             k: t[k]
             for k in (

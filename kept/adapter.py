@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import math
-import random
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
 import torch
 
 from adrbench.dataset import Dataset
+from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
+from adrbench.seeding import seed_everything
+from adrbench.threads import torch_threads
 from kept.checkpoint import load_checkpoint, save_checkpoint
 from kept.config import INFERENCE_FIELDS, KeptConfig
 from kept.features import KeptInputs, standardiser
@@ -27,12 +28,6 @@ from kept.vocab import Recaser
 ENCODE_BATCH = 64
 log = logging.getLogger("kept")
 DECODE_BATCH = 256
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
 
 
 class KeptModel(Model):
@@ -59,13 +54,20 @@ class KeptModel(Model):
         return self.cfg.to_dict()
 
     # ---------------------------------------------------------------- training
+    @property
+    def fitted(self) -> KeptState:
+        """The trained network and its metadata; a RuntimeError before `fit` or `load`."""
+        if self.state is None:
+            raise RuntimeError("kept: fit() or load() the model first")
+        return self.state
+
     def fit(self, data: Dataset, seed: int) -> None:
-        if self.cfg.threads:
-            torch.set_num_threads(self.cfg.threads)
+        with torch_threads(self.cfg.threads):
+            self._fit(data, seed)
+
+    def _fit(self, data: Dataset, seed: int) -> None:
         if self.cfg.checkpoint:
             if not self.load(Path(self.cfg.checkpoint)):
-                from adrbench.errors import ConfigError
-
                 raise ConfigError(
                     f"kept: no checkpoint in {self.cfg.checkpoint} (expected kept.json + model.safetensors)"
                 )
@@ -93,24 +95,27 @@ class KeptModel(Model):
 
     # ---------------------------------------------------------------- prediction
     def encode_videos(self, data: Dataset, video_ids: Sequence[str]) -> None:
-        """Run the per-video network once for every video not yet encoded (results cached on the model)."""
-        assert self.state is not None, "fit() or load() first"
+        """Run the per-video network once for every video not yet encoded (results cached on the model). A video
+        whose keypoints cannot be read fails its items (meta["error"]), not the run."""
+        state = self.fitted
         todo = [v for v in dict.fromkeys(video_ids) if v not in self._encoded]
-        net = self.state.net.eval()
+        net = state.net.eval()
         for i in range(0, len(todo), ENCODE_BATCH):
             ids = todo[i : i + ENCODE_BATCH]
-            ok, feats = [], []
+            ok: list[str] = []
             for vid in ids:
                 try:
-                    self._features.get(data, vid)
-                    ok.append(vid)
-                except Exception as exc:  # a broken video fails its items, not the run
+                    data.keypoints(vid)
+                except (AdrbenchError, OSError) as exc:  # a missing or malformed file, named by the loader
                     self._encoded[vid] = {"error": f"{type(exc).__name__}: {exc}"}
+                    continue
+                self._features.get(data, vid)
+                ok.append(vid)
             if not ok:
                 continue
             feats = self._features.batch(data, ok)
-            feats["activity"] = activity_ids(self.state.meta, [data.videos[v] for v in ok])
-            with torch.no_grad():
+            feats["activity"] = activity_ids(state.meta, [data.videos[v] for v in ok])
+            with torch.no_grad(), torch_threads(self.cfg.threads):
                 enc = net.encode({k: v.to(self.cfg.device) for k, v in feats.items()})
             for j, vid in enumerate(ok):
                 self._encoded[vid] = {
@@ -121,16 +126,19 @@ class KeptModel(Model):
                 }
 
     def path_names(self, best: int) -> list[str]:
-        assert self.state is not None
-        groups = self.state.meta["groups"]
-        return [groups[g] for g in self.state.net.scorer.paths[best].tolist()]
+        groups = self.fitted.meta["groups"]
+        return [groups[g] for g in self.fitted.net.scorer.paths[best].tolist()]
 
     def _score(self, enc: dict[str, Any]) -> float:
-        lo, hi = self.state.meta["score_range"]  # type: ignore[union-attr]
+        lo, hi = self.fitted.meta["score_range"]
         return float(lo + (hi - lo) * torch.sigmoid(enc["out"][0]))
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        assert self.state is not None, "fit() or load() first"
+        with torch_threads(self.cfg.threads):
+            return self._predict(data, items)
+
+    def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
+        state = self.fitted
         if data.unit == "video":
             self.encode_videos(data, [v.id for v in items])
             return [self._video_prediction(v.id) for v in items]  # type: ignore[union-attr]
@@ -142,13 +150,13 @@ class KeptModel(Model):
             if "error" not in self._encoded[p.video_1] and "error" not in self._encoded[p.video_2]
         ]
         texts: dict[str, str] = {}
-        decoder = self.state.net.decoder
+        decoder = state.net.decoder
         if decoder is not None:
             for i in range(0, len(good), DECODE_BATCH):
                 chunk = good[i : i + DECODE_BATCH]
                 h1 = torch.stack([self._encoded[p.video_1]["H"] for p in chunk])
                 h2 = torch.stack([self._encoded[p.video_2]["H"] for p in chunk])
-                recase = self.state.recaser
+                recase = state.recaser
                 for p, t in zip(
                     chunk, decoder.generate(h1, h2, self.cfg.beam, self.cfg.no_repeat_ngram), strict=True
                 ):
@@ -179,8 +187,8 @@ class KeptModel(Model):
         if "error" in enc:
             return VideoPrediction(video_id=vid, meta={"error": enc["error"]})
         meta = {"path": self.path_names(enc["best"])}
-        if self.state.classify:  # type: ignore[union-attr]
-            names = self.state.meta["label_names"]  # type: ignore[union-attr]
+        if self.fitted.classify:
+            names = self.fitted.meta["label_names"]
             labels = {n: int(enc["out"][i] >= 0.0) for i, n in enumerate(names)}
             return VideoPrediction(video_id=vid, labels=labels, meta=meta)
         return VideoPrediction(video_id=vid, score=self._score(enc), meta=meta)
@@ -223,7 +231,7 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: KeptInputs) -> tup
     else:
         lo, hi = (min(scores), max(scores)) if scores else (0.0, 1.0)
     hi = hi if hi > lo else lo + 1.0
-    pairs: list[Pair] = list(data.items("train")) if data.unit == "pair" else []
+    pairs = data.pair_items("train") if data.unit == "pair" else []
     descriptions = [p.description or "" for p in pairs]
     meta = {
         "unit": data.unit,

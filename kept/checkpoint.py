@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from safetensors.torch import load_model, save_model
 
+from adrbench.atomic import replacing
 from adrbench.jsonl import write_json
 from kept.config import KeptConfig
 from kept.state import KeptState, build_net
@@ -19,16 +18,11 @@ FORMAT = "kept.checkpoint/2"  # 2: the tiny decoder reads the graph tokens by cr
 
 def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
     """Write the weights then the JSON (the JSON's presence marks a complete checkpoint)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    os.close(fd)
     try:
-        save_model(state.net.cpu(), tmp)  # handles the decoder's tied embedding/output weights
-        os.replace(tmp, directory / WEIGHTS)
+        with replacing(directory / WEIGHTS) as tmp:
+            save_model(state.net.cpu(), str(tmp))  # handles the decoder's tied embedding/output weights
     finally:
         state.net.to(cfg.device)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     write_json(
         directory / CONFIG,
         {"format": FORMAT, "config": {**cfg.to_dict(), "checkpoint": ""}, "meta": state.meta},

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from adrbench.errors import ConfigError
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
+from adrbench.options import option_types, parse_options
 
 
 @dataclass
@@ -74,33 +72,10 @@ class KeptConfig:
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> KeptConfig:
         """Parse `--model-arg` strings (or already-typed values) into a config; unknown keys are an error."""
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, raw in args.items():
-            name = key.replace("-", "_")
-            if name not in known:
-                raise ConfigError(f"kept: unknown model arg {key!r}; known: {', '.join(sorted(known))}")
-            values[name] = _coerce(name, raw, type(getattr(cls(), name)))
-        return cls(**values)
+        return cls(**parse_options("kept", args, option_types(cls)))
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
-
-
-def _coerce(name: str, raw: Any, kind: type) -> Any:
-    if not isinstance(raw, str):
-        return kind(raw)
-    text = raw.strip()
-    try:
-        if kind is bool:
-            if text.lower() in _TRUE:
-                return True
-            if text.lower() in _FALSE:
-                return False
-            raise ValueError(text)
-        return kind(text)
-    except ValueError:
-        raise ConfigError(f"kept: model arg {name}={raw!r} is not a valid {kind.__name__}") from None
 
 
 #: Options that change how a trained network is used, not the network: a loaded checkpoint keeps the caller's.

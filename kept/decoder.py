@@ -13,6 +13,7 @@ Two kinds of decoder read the same tokens [𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_�
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import torch
 from torch import nn
@@ -27,6 +28,11 @@ PROMPT = "Please generate the action difference between Player 1 and Player 2 gi
 
 class DescriptionDecoder(nn.Module):
     """Text_Decoder([𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫]) (eq. 7) with teacher-forced training and greedy/beam decoding."""
+
+    encoder_embeddings: torch.Tensor
+    prompt: torch.Tensor
+    vocab: Vocabulary | None
+    lm: Any  # GPT2LMHeadModel (tiny) or any transformers causal LM
 
     def __init__(
         self,
@@ -46,7 +52,8 @@ class DescriptionDecoder(nn.Module):
         self.tiny = name == "tiny"
         self.residual, self.max_tokens = residual, max_tokens
         if self.tiny:
-            assert vocab is not None
+            if vocab is None:
+                raise ValueError("kept: the tiny decoder needs the vocabulary of the training descriptions")
             self.vocab, self.tokenizer = vocab, text.tokenizer
             cfg = GPT2Config(
                 vocab_size=len(vocab),
@@ -93,7 +100,7 @@ class DescriptionDecoder(nn.Module):
     def decode_ids(self, ids: list[int]) -> str:
         ids = ids[: ids.index(self.eos)] if self.eos in ids else ids
         raw = self.vocab.to_tokenizer_ids(ids) if self.vocab is not None else ids
-        return self.tokenizer.decode(raw, skip_special_tokens=True)
+        return str(self.tokenizer.decode(raw, skip_special_tokens=True))
 
     def tokens(self, h1: torch.Tensor, h2: torch.Tensor) -> torch.Tensor:
         """[𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_𝒫] (eq. 7) as B×(3P+|𝒫|)×d' embeddings."""
@@ -155,6 +162,13 @@ class DescriptionDecoder(nn.Module):
         self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1, no_repeat_ngram: int = 0
     ) -> list[str]:
         """Greedy (beam=1) or beam-search descriptions for a batch of pairs, optionally never repeating an n-gram."""
+        return [self.decode_ids(ids) for ids in self.generate_ids(h1, h2, beam, no_repeat_ngram)]
+
+    @torch.no_grad()
+    def generate_ids(
+        self, h1: torch.Tensor, h2: torch.Tensor, beam: int = 1, no_repeat_ngram: int = 0
+    ) -> list[list[int]]:
+        """The generated token ids of each pair (the ids `decode_ids` reads: up to the first EOS, if any)."""
         memory = self.tokens(h1, h2)
         bos = self._bos(h1.shape[0], h1.device)
         if self.tiny:
@@ -175,7 +189,7 @@ class DescriptionDecoder(nn.Module):
             pad_token_id=self.pad,
         )
         new = out[:, 1:] if self.tiny else out  # generate echoes input_ids, not inputs_embeds
-        return [self.decode_ids(row.tolist()) for row in new]
+        return [row.tolist() for row in new]
 
 
 def _masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
-import json
 import os
 from pathlib import Path
 
@@ -20,17 +19,29 @@ import torch
 import torch.distributed as dist
 
 from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError
+from adrbench.jsonl import write_json
+from adrbench.options import parse_pairs
 
 
 def load_dataset(task: str | None, factory: str | None, seed: int) -> Dataset:
     """A registered task's data, or the Dataset returned by `file.py:function`."""
     if factory:
-        path, _, func = factory.rpartition(":")
+        path, sep, func = factory.rpartition(":")
+        if not sep or not path or not func:
+            raise ConfigError(f"--dataset expects file.py:function, got {factory!r}")
         spec = importlib.util.spec_from_file_location("kept_dataset_factory", path)
-        assert spec is not None and spec.loader is not None, f"cannot import {path}"
+        if spec is None or spec.loader is None or not Path(path).is_file():
+            raise ConfigError(f"--dataset: cannot import {path!r} (not a Python file)")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return getattr(module, func)()
+        build = getattr(module, func, None)
+        if not callable(build):
+            raise ConfigError(f"--dataset: {path} has no function {func!r}")
+        data = build()
+        if not isinstance(data, Dataset):
+            raise ConfigError(f"--dataset: {factory} returned {type(data).__name__}, not an adrbench Dataset")
+        return data
     from adrbench.tasks import get_task
 
     return get_task(task or "adr-synth").load(seed=seed)
@@ -53,7 +64,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-M", "--model-arg", action="append", default=[], help="KEPT option key=value")
     args = parser.parse_args(argv)
-    model_args = dict(kv.split("=", 1) for kv in args.model_arg)
+    try:
+        model_args = parse_pairs(args.model_arg, "--model-arg")
+    except ConfigError as exc:
+        parser.error(str(exc))  # exit 2 with the usage line
     cuda = torch.cuda.is_available() and model_args.get("device", "cpu").startswith("cuda")
     dist.init_process_group(backend="nccl" if cuda else "gloo")
     rank = dist.get_rank()
@@ -67,12 +81,10 @@ def main(argv: list[str] | None = None) -> None:
         data = load_dataset(args.task, args.dataset, args.seed)
         model = KeptModel(**model_args)
         model.fit(data, args.seed)
-        assert model.state is not None
-        args.out.mkdir(parents=True, exist_ok=True)
+        if model.state is None:
+            raise RuntimeError("KEPT training ended without a network")
         digest = parameter_digest(model.state.net)
-        (args.out / f"rank{rank}.json").write_text(
-            json.dumps({"rank": rank, "digest": digest, "history": model.history})
-        )
+        write_json(args.out / f"rank{rank}.json", {"rank": rank, "digest": digest, "history": model.history})
         dist.barrier()
         if rank == 0:
             model.save(args.out)

@@ -24,11 +24,11 @@ def ranked_paths(
     model: KeptModel, data: Dataset, item_id: str
 ) -> list[tuple[str, list[tuple[list[str], float]]]]:
     """(video id, top-10 (path, Q) with l* first) for each video of the item."""
-    assert model.state is not None, "load or fit the model first"
+    state = model.fitted
     videos = item_videos(data, item_id)
     model.encode_videos(data, videos)
-    groups = model.state.meta["groups"]
-    paths = model.state.net.scorer.paths
+    groups = state.meta["groups"]
+    paths = state.net.scorer.paths
     out = []
     for vid in videos:
         enc = model._encoded[vid]
@@ -40,7 +40,7 @@ def ranked_paths(
 
 def explain_item(model: KeptModel, data: Dataset, item_id: str, out: Path) -> Path:
     """Write the PNG of the item's reasoning trees (one panel per video)."""
-    panels = []
+    panels: list[tuple[str, list[tuple[list[str], float]]]] = []
     for i, (vid, ranked) in enumerate(ranked_paths(model, data, item_id)):
         label = f"Video {i + 1}: {vid}" if len(panels) < 2 else vid
         panels.append((f"{label}\nchosen: {' → '.join(ranked[0][0])}", ranked))

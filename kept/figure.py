@@ -6,6 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from adrbench.atomic import replacing
 
 TOP = 10
 
@@ -81,19 +85,16 @@ def draw_tree(ax, ranked: list[tuple[list[str], float]], title: str) -> None:
 
 
 def reasoning_figure(panels: Sequence[tuple[str, list[tuple[list[str], float]]]], out: Path) -> Path:
-    """Write a PNG with one tree panel per (title, ranked paths); returns `out`."""
-    import matplotlib
+    """Write a PNG with one tree panel per (title, ranked paths); returns `out`.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.2), squeeze=False)
+    Drawn on its own Agg canvas (matplotlib's object API), so the caller's backend and pyplot state are untouched.
+    """
+    fig = Figure(figsize=(6.5 * len(panels), 4.2))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (title, ranked) in zip(axes[0], panels, strict=True):
         draw_tree(ax, ranked, title)
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    fig.savefig(tmp, dpi=130, format="png")
-    plt.close(fig)
-    tmp.replace(out)
+    with replacing(out) as tmp:
+        fig.savefig(tmp, dpi=130, format="png")
     return out

@@ -59,6 +59,8 @@ class ImplicitKnowledgeGraph(nn.Module):
     τ ≤ 0 means the uniform level 1/|𝒫|: an edge is kept when φ makes it likelier than average.
     """
 
+    complement: torch.Tensor
+
     def __init__(self, d: int, skeleton_adj: torch.Tensor, tau: float) -> None:
         super().__init__()
         self.left = nn.Linear(d, d)
@@ -90,6 +92,8 @@ class KeypointGraph(nn.Module):
     The printed f'_K = MHCA(f_VM, f_K) would have N rows (the query count); a keypoint embedding needs P rows,
     so the keypoints are the queries and f_VM (the segment's keyframes) the keys and values.
     """
+
+    skeleton: torch.Tensor
 
     def __init__(
         self,

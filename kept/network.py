@@ -33,6 +33,9 @@ class PoseSequenceEncoder(nn.Module):
 class Standardise(nn.Module):
     """Fixed per-feature mean/std of the training videos, saved with the weights."""
 
+    mean: torch.Tensor
+    std: torch.Tensor
+
     def __init__(self, dim: int) -> None:
         super().__init__()
         self.register_buffer("mean", torch.zeros(dim))

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from adrbench.jsonl import write_atomic
+from adrbench.atomic import write_atomic
 from kept.config import KeptConfig
 from kept.decoder import comment_loss
 from kept.network import KeptNet
@@ -126,8 +126,8 @@ class Objective(nn.Module):
             parts["lm"] = net.decoder.likelihood_loss(logits, batch["targets"], batch["lengths"])
             total = total + cfg.lm_weight * parts["lm"]
             n = min(cfg.comment_items, len(h1))
-            if cfg.alpha2 > 0 and n > 0 and with_comment:
-                text = self._text[0]
+            text = self._text[0]
+            if cfg.alpha2 > 0 and n > 0 and with_comment and text is not None:
                 gen = net.decoder.comment_features(logits[:n], batch["lengths"][:n], text)
                 ref = net.decoder.reference_features(batch["targets"][:n], batch["lengths"][:n], text)
                 parts["comment"] = comment_loss(gen, ref)

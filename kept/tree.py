@@ -39,6 +39,8 @@ class PathScorer(nn.Module):
     J^(K-1)·N·d activations per video.
     """
 
+    paths: torch.Tensor
+
     def __init__(self, stat_dim: int, d: int, heads: int, n_groups: int, depth: int) -> None:
         super().__init__()
         self.d, self.heads, self.steps, self.n_groups = d, heads, depth - 1, n_groups

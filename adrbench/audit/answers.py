@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adrbench.jsonl import append_record, read_records
+from adrbench.jsonl import append_record, read_appended
 
 Answer = Literal["1", "2", "tie", "skip"]
 
@@ -33,17 +33,8 @@ class AnswerStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.answers: dict[str, AuditAnswer] = {}
-        if path.exists():
-            self._drop_partial_tail()
-            for answer in read_records(path, AuditAnswer):
-                self.answers[answer.pair_id] = answer
-
-    def _drop_partial_tail(self) -> None:
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            keep = data.rfind(b"\n") + 1
-            with self.path.open("r+b") as handle:
-                handle.truncate(keep)
+        for answer in read_appended(path, AuditAnswer):
+            self.answers[answer.pair_id] = answer
 
     def __contains__(self, pair_id: str) -> bool:
         return pair_id in self.answers

@@ -9,8 +9,7 @@ from typing import Any, Protocol
 
 from adrbench.audit.answers import AuditAnswer
 from adrbench.audit.items import AuditItem, Label
-from adrbench.errors import ConfigError
-from adrbench.llm import ChatRequest, LLMClient, Part
+from adrbench.llm import ChatRequest, LLMClient, text_request
 from adrbench.llm.parse import find_json
 
 JUDGE_PROMPT_VERSION = "adr-audit-judge/1"
@@ -118,13 +117,7 @@ class LLMJudge:
 
     def request(self, item: AuditItem) -> ChatRequest:
         text = judge_prompt(item.description, item.pair.group, item.pair.category)
-        return ChatRequest(
-            model=self.model,
-            parts=(Part.of_text(text),),
-            prompt_version=JUDGE_PROMPT_VERSION,
-            system=JUDGE_SYSTEM,
-            params=dict(self.params),
-        )
+        return text_request(self.model, text, JUDGE_PROMPT_VERSION, JUDGE_SYSTEM, **self.params)
 
     def judge_many(self, items: Sequence[AuditItem]) -> list[AuditAnswer]:
         results = self.client.run([self.request(item) for item in items])
@@ -139,23 +132,6 @@ class LLMJudge:
         return out
 
 
-def _protocols_verdict() -> tuple[Callable[[str], int | str | None], str]:
-    """adrbench.protocols' `verdict` and its rule version (the package's export, else its judge module)."""
-    try:
-        from adrbench import protocols
-
-        found = getattr(protocols, "verdict", None)
-        if found is None:
-            from adrbench.protocols import judge as protocols
-
-            found = protocols.verdict
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(
-            f"the offline rule-based judge (adrbench.protocols) is not available: {exc}"
-        ) from None
-    return found, str(getattr(protocols, "JUDGE_VERSION", "unknown"))
-
-
 class RuleJudge:
     """The offline, documented rule-based judge of adrbench.protocols: `verdict(description) -> 1 | 2 | "tie" | None`."""
 
@@ -165,7 +141,10 @@ class RuleJudge:
         self, verdict: Callable[[str], int | str | None] | None = None, version: str = "custom"
     ) -> None:
         if verdict is None:
-            verdict, version = _protocols_verdict()
+            from adrbench.protocols.judge import JUDGE_VERSION
+            from adrbench.protocols.judge import verdict as rules
+
+            verdict, version = rules, JUDGE_VERSION
         self._verdict = verdict
         self.version = version
 

@@ -27,6 +27,7 @@ from adrbench.audit import (
 )
 from adrbench.audit.report import ANSWER_COLUMNS
 from adrbench.audit.session import HumanChoice
+from adrbench.cli import llm_options as llm
 from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.jsonl import write_json
 
@@ -126,17 +127,13 @@ def audit(
         str, typer.Option(help="judge API: openai-compatible | openai | gemini")
     ] = "openai-compatible",
     model: Annotated[str | None, typer.Option(help="judge model name")] = None,
-    base_url: Annotated[str | None, typer.Option(help="judge server URL (openai-compatible)")] = None,
-    api_key_env: Annotated[
-        str | None, typer.Option(help="environment variable holding the judge's API key")
-    ] = None,
-    cache: Annotated[
-        str | None, typer.Option(help="request cache file, or 'off' (default: the shared cache)")
-    ] = None,
-    concurrency: Annotated[int, typer.Option(min=1)] = 8,
-    max_cost_usd: Annotated[float | None, typer.Option(help="stop sending requests past this spend")] = None,
-    price_in: Annotated[float, typer.Option(help="USD per million input tokens")] = 0.0,
-    price_out: Annotated[float, typer.Option(help="USD per million output tokens")] = 0.0,
+    base_url: llm.BaseUrl = None,
+    api_key_env: llm.ApiKeyEnv = None,
+    cache: llm.Cache = None,
+    concurrency: llm.Concurrency = llm.DEFAULT_CONCURRENCY,
+    max_cost_usd: llm.MaxCostUsd = None,
+    input_per_mtok: llm.InputPerMtok = llm.DEFAULT_INPUT_PER_MTOK,
+    output_per_mtok: llm.OutputPerMtok = llm.DEFAULT_OUTPUT_PER_MTOK,
 ) -> None:
     """Show each sampled pair's description (never the scores), ask which player is better, and report agreement."""
     pairs, videos = load_pairs(task, data_root, data, split, seed)
@@ -144,26 +141,19 @@ def audit(
     if not items:
         raise ConfigError(f"no pair of split {split!r} has a description and both scores")
     if mode == "human":
-        judge = None
+        judge: LLMJudge | RuleJudge | None = None
         who = rater
     elif mode == "judge":
-        from adrbench.describe.providers import ClientOptions, connect
         from adrbench.describe.registry import DEFAULT_MODELS
+        from adrbench.llm.spec import connect
 
         name = model or DEFAULT_MODELS.get(provider)
         if not name:
             raise ConfigError("--mode judge needs --model")
-        options = ClientOptions(
-            base_url=base_url,
-            api_key_env=api_key_env,
-            cache=cache,
-            concurrency=concurrency,
-            max_cost_usd=max_cost_usd,
-            input_per_mtok=price_in,
-            output_per_mtok=price_out,
-            seed=seed,
+        spec = llm.client_spec(
+            base_url, api_key_env, cache, concurrency, max_cost_usd, input_per_mtok, output_per_mtok
         )
-        judge = LLMJudge(connect(provider, options), name, provider=provider)
+        judge = LLMJudge(connect(provider, spec, seed=seed), name, provider=provider)
         who = judge.rater
     elif mode == "rule":
         judge = RuleJudge()

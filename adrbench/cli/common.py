@@ -6,23 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from adrbench.errors import ConfigError
+from adrbench.options import parse_pairs as parse_kv  # the one key=value parser, under its CLI name
+
+__all__ = ["console", "err_console", "parse_kv", "progress_bar"]
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def parse_kv(pairs: list[str] | None, option: str) -> dict[str, str]:
-    """['a=1', 'b=x'] → {'a': '1', 'b': 'x'}; a malformed item names the option."""
-    found: dict[str, str] = {}
-    for item in pairs or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"{option} expects key=value, got {item!r}")
-        found[key.strip()] = value
-    return found
 
 
 @contextmanager
@@ -37,7 +28,7 @@ def progress_bar() -> Iterator:
         transient=False,
         disable=not err_console.is_terminal,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

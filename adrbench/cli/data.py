@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from adrbench.cli import llm_options as llm
 from adrbench.cli.common import console
 
 app = typer.Typer(
@@ -49,15 +50,13 @@ def build_adr(
     model: Annotated[
         str | None, typer.Option(help="LLM describer's model (default gemini-2.5-pro / gpt-4o)")
     ] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="openai-compatible: the server, e.g. a local vLLM")
-    ] = None,
-    api_key_env: Annotated[str | None, typer.Option(help="environment variable holding the API key")] = None,
-    concurrency: Annotated[int, typer.Option(min=1, help="LLM requests in flight")] = 8,
-    max_cost_usd: Annotated[float | None, typer.Option(help="stop asking once this much is spent")] = None,
-    cache: Annotated[
-        str | None, typer.Option(help="request cache file, or 'off' (default: the user cache)")
-    ] = None,
+    base_url: llm.BaseUrl = None,
+    api_key_env: llm.ApiKeyEnv = None,
+    cache: llm.Cache = None,
+    concurrency: llm.Concurrency = llm.DEFAULT_CONCURRENCY,
+    max_cost_usd: llm.MaxCostUsd = None,
+    input_per_mtok: llm.InputPerMtok = llm.DEFAULT_INPUT_PER_MTOK,
+    output_per_mtok: llm.OutputPerMtok = llm.DEFAULT_OUTPUT_PER_MTOK,
     rating_norm: Annotated[
         str,
         typer.Option(
@@ -79,16 +78,10 @@ def build_adr(
     """Build the ADR dataset (paper §2, Table 1) from Ego-Exo4D; descriptions from the template or an LLM (Fig. 2)."""
     from adrbench.data.adr_builder import BuildOptions
     from adrbench.data.adr_builder import build_adr as build
-    from adrbench.describe.providers import ClientOptions
     from adrbench.describe.registry import make_describer
 
-    options = ClientOptions(
-        base_url=base_url,
-        api_key_env=api_key_env,
-        concurrency=concurrency,
-        max_cost_usd=max_cost_usd,
-        cache=cache,
-        seed=seed,
+    spec = llm.client_spec(
+        base_url, api_key_env, cache, concurrency, max_cost_usd, input_per_mtok, output_per_mtok
     )
     build_options = BuildOptions(
         rating_norm=rating_norm, video_resolution=video_resolution, pose_track=pose_track
@@ -98,7 +91,7 @@ def build_adr(
         out,
         max_pairs=max_pairs,
         seed=seed,
-        describer=make_describer(describer, model, options),
+        describer=make_describer(describer, model, spec),
         options=build_options,
     )
     console.print(f"wrote ADR to {out}: {report['videos']} videos, {report['pairs']} pairs")

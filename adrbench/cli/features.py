@@ -46,7 +46,7 @@ def extract(
 
     spec = FeatureSpec(source="visual" if visual else "pose", n_keyframes=keyframes, visual=visual,
                        keypoints=keypoints)  # fmt: skip
-    data = get_task(task).load(data_root=data_root, **parse_kv(task_arg, "--task-arg"))
+    data = get_task(task).load(data_root=data_root, seed=0, **parse_kv(task_arg, "--task-arg"))
     videos = data.videos_of(split) if split else list(data.videos.values())
     store = FeatureCache(cache)
     encoder = None
@@ -80,7 +80,7 @@ def import_(
     from adrbench.features.imported import import_npy
     from adrbench.tasks.registry import get_task
 
-    data = get_task(task).load(data_root=data_root, **parse_kv(task_arg, "--task-arg"))
+    data = get_task(task).load(data_root=data_root, seed=0, **parse_kv(task_arg, "--task-arg"))
     store = FeatureCache(cache)
     with progress_bar() as update:
         n = import_npy(

@@ -9,21 +9,11 @@ import typer
 from rich.console import Console
 
 from adrbench.cli.show import metrics_table, outputs_of
-from adrbench.errors import AdrbenchError, DataError
+from adrbench.errors import AdrbenchError
 from adrbench.leaderboard.entries import read_json_object
 from adrbench.leaderboard.paths import default_leaderboard_dir
 from adrbench.leaderboard.submission import submit as submit_entry
-
-
-def parse_meta(items: list[str], where: Path) -> dict[str, str]:
-    """'key=value' strings → a dict; a string without '=' is an error."""
-    meta: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise DataError(where, f"--meta {item!r} is not key=value", field="meta")
-        meta[key] = value
-    return meta
+from adrbench.options import parse_pairs
 
 
 def submit(
@@ -50,7 +40,7 @@ def submit(
             task,
             predictions,
             name,
-            parse_meta(list(meta or []), predictions),
+            parse_pairs(list(meta or []), "--meta"),
             root,
             data_root,
             swapped=swapped,

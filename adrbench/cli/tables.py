@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from adrbench.atomic import write_atomic
 from adrbench.errors import AdrbenchError, ConfigError
-from adrbench.jsonl import write_atomic
 from adrbench.leaderboard.entries import find_entries, leaderboard_entries
 from adrbench.leaderboard.figures import all_figures
 from adrbench.leaderboard.generate import regenerate

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import shutil
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,10 +20,11 @@ from typing import Any
 import numpy as np
 
 from adrbench import jsonl
+from adrbench.atomic import staged_dir
 from adrbench.data import adr_layout as L
 from adrbench.data import egoexo
 from adrbench.data.describers import Describer, TemplateDescriber
-from adrbench.data.files import file_sha256, read_json, save_npy_atomic, temp_dir_beside
+from adrbench.data.files import file_sha256, read_json, save_npy_atomic
 from adrbench.data.ratings import RATING_NORMS, RatingScales, fit_scales
 from adrbench.errors import AdrbenchError, ConfigError, DataError
 from adrbench.records import Pair, Video
@@ -99,14 +99,8 @@ def build_adr(
     egoexo.require_ratings_folder(root)
     describer = describer or TemplateDescriber(seed=seed)
     _check_out(out)
-    tmp = temp_dir_beside(out)
-    try:
-        report = _build_into(root, tmp, max_pairs, seed, describer, source_label, options, out)
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return report
+    with staged_dir(out, replace=True) as tmp:  # an earlier ADR build is replaced as a whole
+        return _build_into(root, tmp, max_pairs, seed, describer, source_label, options, out)
 
 
 def _check_out(out: Path) -> None:
@@ -116,17 +110,6 @@ def _check_out(out: Path) -> None:
             "exists and is not an ADR folder; refusing to overwrite it",
             hint="choose another --out or remove it",
         )
-
-
-def _swap_in(tmp: Path, out: Path) -> None:
-    """Replace `out` by the finished folder `tmp` (an old ADR build is moved aside, then removed)."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, out)
 
 
 @dataclass

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from adrbench.atomic import write_atomic
 from adrbench.errors import DataError
 
 
@@ -93,25 +93,16 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def temp_dir_beside(target: Path) -> Path:
-    """A fresh, readable (0755) folder next to `target`, to be renamed onto it when complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    tmp.chmod(0o755)
-    return tmp
-
-
 def save_npy_atomic(path: Path, array: np.ndarray) -> None:
-    """Write a .npy file atomically (temp file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        np.save(handle, array, allow_pickle=False)
-    os.replace(tmp, path)
+    """Write a .npy file through the atomic writer (no pickles)."""
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    write_atomic(path, buffer.getvalue())
 
 
 def load_npy(path: Path, shape_tail: tuple[int, ...], hint: str | None = None) -> np.ndarray:
-    """Load a float32 array whose trailing dimensions must be `shape_tail`; DataError otherwise."""
+    """Load a float32 array of at least one frame whose trailing dimensions must be `shape_tail`; DataError
+    otherwise."""
     try:
         array = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -121,4 +112,6 @@ def load_npy(path: Path, shape_tail: tuple[int, ...], hint: str | None = None) -
     if array.ndim != 1 + len(shape_tail) or tuple(array.shape[1:]) != shape_tail:
         want = "T×" + "×".join(map(str, shape_tail))
         raise DataError(path, f"keypoints must be {want}, got shape {tuple(array.shape)}", hint=hint)
+    if array.shape[0] == 0:
+        raise DataError(path, "keypoints have no frames", hint=hint)
     return np.ascontiguousarray(array, dtype=np.float32)

@@ -49,7 +49,7 @@ def joint_statistics(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
     speed = np.linalg.norm(velocity, axis=-1)
 
     angle = np.zeros((n_frames, n_joints))
-    first_neighbour = {}
+    first_neighbour: dict[int, int] = {}
     for a, b in skeleton.edges:
         first_neighbour.setdefault(a, b)
         first_neighbour.setdefault(b, a)

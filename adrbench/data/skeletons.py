@@ -16,7 +16,7 @@ COCO_EDGES = (
 )  # fmt: skip
 
 #: KEPT's four sports nodes (paper §3.2): each is the left and right joint of the same name.
-SPORTS_GROUPS = {"elbow": (7, 8), "shoulder": (5, 6), "hip": (11, 12), "knee": (13, 14)}
+SPORTS_GROUPS: dict[str, tuple[int, ...]] = {"elbow": (7, 8), "shoulder": (5, 6), "hip": (11, 12), "knee": (13, 14)}
 
 #: Joint angle = angle between the two bones meeting there (elbow: upper arm/forearm, knee: thigh/shin...).
 COCO_ANGLES = {

@@ -14,7 +14,7 @@ from typing import Any
 
 from adrbench.describe.prompt import PROMPT_VERSION, SYSTEM, describe_prompt
 from adrbench.errors import AdrbenchError
-from adrbench.llm import ChatRequest, LLMClient, Part
+from adrbench.llm import ChatRequest, LLMClient, text_request
 from adrbench.records import Video
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
@@ -82,13 +82,7 @@ class LLMDescriber:
 
     def request(self, video_1: Video, video_2: Video) -> ChatRequest:
         text = describe_prompt(video_1, video_2, self.max_sentences)
-        return ChatRequest(
-            model=self.model,
-            parts=(Part.of_text(text),),
-            prompt_version=PROMPT_VERSION,
-            system=SYSTEM,
-            params=dict(self.params),
-        )
+        return text_request(self.model, text, PROMPT_VERSION, SYSTEM, **self.params)
 
     def describe_many(self, pairs: Sequence[tuple[Video, Video]]) -> list[Description]:
         """One Description per (video_1, video_2), in order; requests run concurrently, cached replies are reused."""

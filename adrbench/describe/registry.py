@@ -7,8 +7,8 @@ from typing import Any
 
 from adrbench.data.describers import Describer, TemplateDescriber
 from adrbench.describe.llm import Description, LLMDescriber
-from adrbench.describe.providers import PROVIDERS, ClientOptions, connect
 from adrbench.errors import ConfigError
+from adrbench.llm.spec import PROVIDERS, ClientSpec, connect
 from adrbench.records import Video
 
 DEFAULT_MODELS: dict[str, str] = {"gemini": "gemini-2.5-pro", "openai": "gpt-4o"}
@@ -16,9 +16,9 @@ DESCRIBERS = ("template", *PROVIDERS)
 
 
 def make_describer(
-    name: str, model: str | None = None, options: ClientOptions | None = None, **params: Any
+    name: str, model: str | None = None, spec: ClientSpec | None = None, **params: Any
 ) -> Describer:
-    """The describer `name`; LLM ones get a client from `options` and generation `params` (temperature, ...)."""
+    """The describer `name`; LLM ones get a client from `spec` and generation `params` (temperature, ...)."""
     if name == "template":
         return TemplateDescriber()
     if name not in PROVIDERS:
@@ -26,7 +26,7 @@ def make_describer(
     model = model or DEFAULT_MODELS.get(name)
     if not model:
         raise ConfigError(f"describer {name!r} needs a model name (the one the server serves)")
-    return LLMDescriber(connect(name, options), model, provider=name, **params)
+    return LLMDescriber(connect(name, spec), model, provider=name, **params)
 
 
 def provenance(describer: Describer) -> dict[str, Any]:

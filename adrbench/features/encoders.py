@@ -42,7 +42,7 @@ class VisualEncoder:
     """A transformers vision model and its image processor, run on CPU or `device` without gradients."""
 
     def __init__(self, model: torch.nn.Module, processor: Any, fingerprint: str, device: str = "cpu") -> None:
-        self.model = model.eval().to(device)
+        self.model: Any = model.eval().to(device)  # a transformers model: its methods vary by kind
         self.processor = processor
         self.fingerprint = fingerprint
         self.device = device

@@ -109,7 +109,8 @@ class FeatureExtractor:
 
     def _make(self, data: Dataset, video: Video, keypoints: np.ndarray | None) -> np.ndarray:
         if self.spec.source == "pose":
-            assert keypoints is not None
+            if keypoints is None:  # not read yet by _content
+                keypoints = load_keypoints(data, video, self.spec.keypoints)
             return pose_keyframe_features(keypoints, data.skeleton, self.spec.n_keyframes)
         from adrbench.features.video import read_keyframes
 

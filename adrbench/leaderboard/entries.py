@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from adrbench.errors import DataError
 
@@ -147,5 +147,6 @@ def metric_at(metrics: dict[str, Any], category: str, metric: str) -> dict[str, 
     return None
 
 
-def finite(value: Any) -> bool:
+def finite(value: Any) -> TypeGuard[float]:
+    """Whether `value` is a finite number (bools are not numbers here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -7,14 +7,14 @@ the same metrics give the same SVG bytes.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from adrbench.atomic import replacing
 from adrbench.dataset import Dataset
 from adrbench.leaderboard.entries import Entry, finite, metric_at
 from adrbench.leaderboard.measured import MIN_N, SMALL_MARK
@@ -24,16 +24,10 @@ SPORTS = ("soccer", "basketball", "climbing")
 _LABELS = {"spearman": "Spearman ρ", "relative_l2": "R-ℓ2 (×100)"}
 
 
-def _save(fig: Figure, path: Path, **kwargs: object) -> None:
-    """Save through a temporary file and a rename, so a reader never sees half a figure."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+def _save(fig: Figure, path: Path, **kwargs: Any) -> None:
+    """Save through the atomic writer, so a reader never sees half a figure."""
+    with replacing(path) as tmp:
         fig.savefig(tmp, format=path.suffix[1:], **kwargs)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def sport_bars(entries: list[Entry], task: str, metric: str, out_dir: Path) -> list[Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adrbench.jsonl import write_atomic
+from adrbench.atomic import write_atomic
 from adrbench.leaderboard.entries import Entry, leaderboard_entries
 from adrbench.leaderboard.html_page import html_page
 from adrbench.leaderboard.measured import MIN_N, measured_grids

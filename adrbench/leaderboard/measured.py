@@ -72,9 +72,9 @@ def measured_rows(layout: TableLayout, entries: list[Entry], variant: str, min_n
     """The rows of `layout` from the entries of one variant ('synth' or 'real'); rows with no value are left out."""
     tasks = {fam: fam + ("-synth" if variant == "synth" else "") for fam in layout.tasks()}
     by_label: dict[str, dict[str, Entry]] = {}
-    for entry in sorted(entries, key=lambda e: (e.label, e.task, str(e.path))):
-        if entry.task in tasks.values():
-            by_label.setdefault(entry.label, {}).setdefault(entry.task, entry)
+    for each in sorted(entries, key=lambda e: (e.label, e.task, str(e.path))):
+        if each.task in tasks.values():
+            by_label.setdefault(each.label, {}).setdefault(each.task, each)
     source = "measured: " + ", ".join(dict.fromkeys(tasks.values()))
     categories: tuple[str | None, ...] = layout.row_categories or (None,)
     rows: list[Row] = []

@@ -39,9 +39,10 @@ def paired_against(run_dir: Path, baseline_dir: Path, n_bootstrap: int = 1000) -
             f"{run_dir} and {baseline_dir} are not runs on the same items (task, seed, limit, split)"
         )
     data = load_task_data(config)
-    record = PairPrediction if data.unit == "pair" else VideoPrediction
+    record: type[PairPrediction | VideoPrediction] = PairPrediction if data.unit == "pair" else VideoPrediction
     preds = read_records(run_dir / PREDICTIONS_FILE, record)
     baseline = read_records(baseline_dir / PREDICTIONS_FILE, record)
+    metrics: tuple[str, ...]
     if data.unit == "pair":
         metrics = PAIR_METRICS
     elif data.label_names:
@@ -66,5 +67,6 @@ def paired_against(run_dir: Path, baseline_dir: Path, n_bootstrap: int = 1000) -
 
 def significant(paired: dict[str, Any] | None, metric: str) -> bool:
     """Whether the stored paired test of `metric` rejects 'no difference from the baseline' at ALPHA."""
-    test = (paired or {}).get("tests", {}).get(metric)
+    paired = paired or {}
+    test = paired.get("tests", {}).get(metric)
     return bool(test) and test.get("p_value") is not None and test["p_value"] < paired.get("alpha", ALPHA)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
+from adrbench.atomic import staged_dir
 from adrbench.errors import DataError
 from adrbench.jsonl import write_json
 from adrbench.leaderboard.entries import PAIRED_FILE, load_run
@@ -38,15 +37,9 @@ def store_run(run_dir: Path, leaderboard_dir: Path, baseline_dir: Path | None = 
     target = leaderboard_dir / "measured" / entry.task / name
     if target.exists():
         raise DataError(target, "a leaderboard entry of this name exists already", field="name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".staging", dir=target.parent))
-    try:
+    with staged_dir(target) as staging:
         write_json(staging / "config.json", entry.meta)
         write_json(staging / "metrics.json", entry.metrics)
         if baseline_dir is not None and baseline_dir.resolve() != run_dir.resolve():
             write_json(staging / PAIRED_FILE, paired_against(run_dir, baseline_dir))
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target

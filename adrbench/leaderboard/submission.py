@@ -9,12 +9,11 @@ to its destination and moved into place with one rename.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from adrbench.atomic import staged_dir
 from adrbench.dataset import Dataset
 from adrbench.errors import DataError
 from adrbench.evaluate import evaluate
@@ -98,17 +97,14 @@ def submit(
     # Render everything before touching the disk, so a broken entry elsewhere aborts with no change.
     files = generated_files(leaderboard_dir, leaderboard_entries(leaderboard_dir) + [entry])
     created = [p for p in (target.parent, target.parent.parent) if not p.exists()]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".staging", dir=target.parent))
     try:
-        write_records(staging / PREDICTIONS_FILE, preds)
-        if swapped is not None:
-            write_records(staging / SWAPPED_FILE, twin)
-        write_json(staging / "metrics.json", metrics)
-        write_json(staging / "submission.json", info)
-        staging.rename(target)
+        with staged_dir(target) as staging:
+            write_records(staging / PREDICTIONS_FILE, preds)
+            if swapped is not None:
+                write_records(staging / SWAPPED_FILE, twin)
+            write_json(staging / "metrics.json", metrics)
+            write_json(staging / "submission.json", info)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()

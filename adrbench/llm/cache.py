@@ -7,12 +7,12 @@ arrives, so a killed run keeps every reply it got and a resumed run repeats no r
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from pathlib import Path
 
 from adrbench.llm.messages import Reply
+from adrbench.paths import cache_root
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS replies (
@@ -26,10 +26,8 @@ CREATE TABLE IF NOT EXISTS replies (
 
 
 def default_cache_path() -> Path:
-    """$ADRBENCH_CACHE/requests.sqlite, else ~/.cache/adrbench/requests.sqlite."""
-    root = os.environ.get("ADRBENCH_CACHE")
-    base = Path(root) if root else Path.home() / ".cache" / "adrbench"
-    return base / "requests.sqlite"
+    """requests.sqlite in adrbench's cache folder ($ADRBENCH_CACHE, else ~/.cache/adrbench)."""
+    return cache_root() / "requests.sqlite"
 
 
 class RequestCache:

@@ -68,26 +68,24 @@ class LLMClient:
         return run_sync(self.run_async(requests))
 
     async def run_async(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
-        results: list[ChatResult | None] = [None] * len(requests)
-        pending: list[int] = []
+        cached: dict[int, ChatResult] = {}
         for i, request in enumerate(requests):
             hit = self._from_cache(request)
             if hit is not None:
-                results[i] = hit
-            else:
-                pending.append(i)
+                cached[i] = hit
+        pending = [i for i in range(len(requests)) if i not in cached]
+        sent: dict[int, ChatResult] = {}
         if pending:
             semaphore = asyncio.Semaphore(self.concurrency)
             async with self._factory() as backend:
                 done = await asyncio.gather(*(self._send(backend, requests[i], semaphore) for i in pending))
-            for i, result in zip(pending, done, strict=True):
-                results[i] = result
+            sent = dict(zip(pending, done, strict=True))
+        results = [cached[i] if i in cached else sent[i] for i in range(len(requests))]
         for result in results:
-            assert result is not None
             if result.error is not None:
                 self.stats["request_failures"] += 1
                 self.stats[f"request_failures:{result.error.split(':')[0]}"] += 1
-        return [r for r in results if r is not None]
+        return results
 
     def _from_cache(self, request: ChatRequest) -> ChatResult | None:
         if self.cache is None:

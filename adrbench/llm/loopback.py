@@ -114,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
         owner = self.server.owner
-        gemini = re.fullmatch(r"/v1(?:beta)?/models/([^/:]+):generateContent", self.path.split("?")[0])
+        gemini = bool(re.fullmatch(r"/v1(?:beta)?/models/([^/:]+):generateContent", self.path.split("?")[0]))
         if self.path != "/v1/chat/completions" and not gemini:
             self._send(404, b'{"error": {"message": "not found"}}')
             return
@@ -156,10 +156,10 @@ class _Handler(BaseHTTPRequestHandler):
             owner.count("ok")
             answer = owner.responder(prompt, n_images)
         usage = (len(prompt.split()) + 100 * n_images, max(1, len(answer) // 4))
-        body = (
+        reply = (
             _gemini_reply(answer, usage) if gemini else _openai_reply(payload.get("model", ""), answer, usage)
         )
-        self._send(200, json.dumps(body).encode("utf-8"))
+        self._send(200, json.dumps(reply).encode("utf-8"))
 
 
 def _openai_prompt(payload: dict[str, Any]) -> tuple[str, int]:
@@ -248,8 +248,7 @@ class LoopbackServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._httpd.server_port}"  # bound to 127.0.0.1 above
 
     @property
     def openai_base_url(self) -> str:

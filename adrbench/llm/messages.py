@@ -67,6 +67,17 @@ class ChatRequest:
         return hashlib.sha256(dumps(body).encode("utf-8")).hexdigest()
 
 
+def text_request(model: str, text: str, prompt_version: str, system: str = "", **params: Any) -> ChatRequest:
+    """A text-only request (describers, judges); `params` are temperature, max_tokens, seed, json_mode."""
+    return ChatRequest(
+        model=model,
+        parts=(Part.of_text(text),),
+        prompt_version=prompt_version,
+        system=system,
+        params={"temperature": 0.0, **params},
+    )
+
+
 @dataclass(frozen=True)
 class Reply:
     """What a backend got back for one request: the text and the tokens it was billed for."""

@@ -32,7 +32,7 @@ def cluster_weights(
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, k, size=(n_resamples, k))
     offsets = (np.arange(n_resamples) * k)[:, None]
-    counts = (
+    counts: np.ndarray = (
         np.bincount((draws + offsets).ravel(), minlength=n_resamples * k)
         .reshape(n_resamples, k)
         .astype(dtype)

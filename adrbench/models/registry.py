@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from adrbench.models.base import Model
 from adrbench.registry import import_object, unknown
@@ -32,7 +32,7 @@ BUILTIN_MODELS: dict[str, str] = {
 ENTRY_POINT_GROUP = "adrbench.models"
 
 
-def _plugins() -> dict[str, object]:
+def _plugins() -> dict[str, EntryPoint]:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 

@@ -8,7 +8,7 @@ the single-reference keys), and the pair's score is the maximum (`reduce:max`, a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from adrbench.metrics.suite import ROUGE_KEYS, text_metric
 from adrbench.protocols.stats import N_BOOTSTRAP, Entry, VideoBootstrap, ratio_entry
 from adrbench.records import Pair, PairPrediction
 
-REDUCTIONS = {"max": np.max, "mean": np.mean}
+REDUCTIONS: dict[str, Callable[[np.ndarray], float]] = {"max": np.max, "mean": np.mean}
 
 
 def references_of(pair: Pair) -> list[str]:

@@ -79,7 +79,7 @@ def ordering_metrics(
     present: dict[str, np.ndarray] = {}
     for name, preds in orders.items():
         rows = [
-            _credit(preds.get(p.id), t) if d else (0.0, False, False)
+            _credit(preds.get(p.id), t) if d and t is not None else (0.0, False, False)
             for p, t, d in zip(pairs, truth, decided, strict=True)
         ]
         credits[name] = np.array([r[0] for r in rows])

@@ -15,19 +15,15 @@ from typing import Any, ClassVar
 
 from adrbench.dataset import Dataset
 from adrbench.llm import prompts
-from adrbench.llm.budget import Budget, Pricing
-from adrbench.llm.cache import open_cache
 from adrbench.llm.client import LLMClient
-from adrbench.llm.connect import make_client
-from adrbench.llm.keys import api_key_from_env
 from adrbench.llm.messages import ChatRequest, ChatResult
 from adrbench.llm.parse import Parsed, parse_errors, parse_pair, parse_score
-from adrbench.llm.retry import RetryPolicy
+from adrbench.llm.spec import PROVIDERS, RUNTIME_FIELDS, api_key, connect
 from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Unit, Video, VideoPrediction
 from baselines.lvlm.frames import FrameSource
 from baselines.lvlm.inputs import ADR_RANGE, GRS_RANGE, item_parts, labels_for
-from baselines.lvlm.settings import RUNTIME, LVLMSettings
+from baselines.lvlm.settings import LVLMSettings
 
 
 class OpenAICompatibleModel(Model):
@@ -36,16 +32,13 @@ class OpenAICompatibleModel(Model):
     name = "openai-compatible"
     units: ClassVar[frozenset[Unit]] = frozenset({"pair", "video"})
     batch_size = 64
-    backend_name: ClassVar[str] = "openai-chat"
+    provider: ClassVar[str] = "openai-compatible"  # adrbench.llm.PROVIDERS: backend, endpoint, key variables
     defaults: ClassVar[dict[str, str]] = {}
-    key_envs: ClassVar[tuple[str, ...]] = ()
-    key_required: ClassVar[bool] = False
-    runtime_args: ClassVar[frozenset[str]] = frozenset(RUNTIME)
+    runtime_args: ClassVar[frozenset[str]] = RUNTIME_FIELDS
 
     def __init__(self, **model_args: Any) -> None:
-        self.settings = LVLMSettings.from_args({**self.defaults, **model_args})
-        envs = (self.settings.api_key_env,) if self.settings.api_key_env else self.key_envs
-        self._api_key = api_key_from_env(envs, required=self.key_required or bool(self.settings.api_key_env))
+        self.settings = LVLMSettings.from_args(self.name, {**self.defaults, **model_args})
+        api_key(self.provider, self.settings)  # a missing key or endpoint fails here, not at the first batch
         self._client: LLMClient | None = None
         self._frames: FrameSource | None = None
         self._outcomes: Counter[str] = Counter()
@@ -53,7 +46,7 @@ class OpenAICompatibleModel(Model):
     def config(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "backend": self.backend_name,
+            "backend": PROVIDERS[self.provider].backend,
             "prompt_version": prompts.PROMPT_VERSION,
             **self.settings.recorded(),
         }
@@ -65,35 +58,27 @@ class OpenAICompatibleModel(Model):
     @property
     def client(self) -> LLMClient:
         if self._client is None:
-            s = self.settings
-            self._client = make_client(
-                self.backend_name,
-                self._api_key,
-                base_url=s.base_url,
-                timeout_s=s.timeout,
-                cache=open_cache(s.cache),
-                concurrency=s.concurrency,
-                retry=RetryPolicy(s.max_retries, s.backoff_s, s.backoff_cap_s),
-                budget=Budget(s.budget_tokens, s.budget_usd),
-                pricing=Pricing(s.price_in, s.price_out),
-                seed=s.seed or 0,
-            )
+            self._client = connect(self.provider, self.settings, seed=self.settings.seed or 0)
         return self._client
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
         """One prediction per item; the batch's requests run concurrently."""
+        frames = self._frame_source(data)
+        todo: list[Pair | Video] = list(items)
+        results = self.client.run([self._request(data, item, frames) for item in todo])
+        return [self._prediction(data, item, result, frames) for item, result in zip(todo, results, strict=True)]
+
+    def _frame_source(self, data: Dataset) -> FrameSource:
+        """The frames of `data`'s videos (one source per dataset, so frames already drawn are reused)."""
         if self._frames is None or self._frames.data is not data:
             s = self.settings
             root = Path(s.video_root).expanduser() if s.video_root else None
             self._frames = FrameSource(data, s.frames, s.frame_size, s.image_format, s.source, s.view, root)
-        requests = [self._request(data, item) for item in items]
-        results = self.client.run(requests)
-        return [self._prediction(data, item, result) for item, result in zip(items, results, strict=True)]
+        return self._frames
 
-    def _request(self, data: Dataset, item: Pair | Video) -> ChatRequest:
-        assert self._frames is not None
+    def _request(self, data: Dataset, item: Pair | Video, frames: FrameSource) -> ChatRequest:
         s = self.settings
-        parts = item_parts(data, item, self._frames, s.media)
+        parts = item_parts(data, item, frames, s.media)
         params = {
             "temperature": s.temperature,
             "max_tokens": s.max_tokens,
@@ -108,10 +93,11 @@ class OpenAICompatibleModel(Model):
             params=params,
         )
 
-    def _prediction(self, data: Dataset, item: Pair | Video, result: ChatResult) -> Prediction:
-        assert self._frames is not None
+    def _prediction(
+        self, data: Dataset, item: Pair | Video, result: ChatResult, frames: FrameSource
+    ) -> Prediction:
         shown = [data.videos[item.video_1], data.videos[item.video_2]] if isinstance(item, Pair) else [item]
-        kinds = sorted({self._frames.kind(v) for v in shown})
+        kinds = sorted({frames.kind(v) for v in shown})
         meta: dict[str, Any] = {
             "usage": result.usage(),
             "frames_from": kinds[0] if len(kinds) == 1 else "mixed",
@@ -158,6 +144,7 @@ class Qwen25VLModel(OpenAICompatibleModel):
     defaults: ClassVar[dict[str, str]] = {
         "model": "Qwen/Qwen2.5-VL-7B-Instruct",
         "base_url": "http://127.0.0.1:8000/v1",
+        "concurrency": "16",  # a vLLM server batches requests
     }
 
 
@@ -168,6 +155,7 @@ class LlavaVideoModel(OpenAICompatibleModel):
     defaults: ClassVar[dict[str, str]] = {
         "model": "llava-hf/LLaVA-NeXT-Video-7B-hf",
         "base_url": "http://127.0.0.1:8000/v1",
+        "concurrency": "16",  # a vLLM server batches requests
         "media": "video",
         "image_format": "jpeg",
     }
@@ -180,12 +168,10 @@ class GPT4oModel(OpenAICompatibleModel):
     defaults: ClassVar[dict[str, str]] = {
         "model": "gpt-4o-2024-08-06",
         "json_mode": "true",
-        "concurrency": "8",
-        "price_in": "2.5",
-        "price_out": "10",
+        "input_per_mtok": "2.5",
+        "output_per_mtok": "10",
     }
-    key_envs: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
-    key_required: ClassVar[bool] = True
+    provider: ClassVar[str] = "openai"
 
 
 class Gemini25Model(OpenAICompatibleModel):
@@ -193,14 +179,11 @@ class Gemini25Model(OpenAICompatibleModel):
     output, so max_tokens is larger than for the other models."""
 
     name = "gemini-2.5"
-    backend_name: ClassVar[str] = "gemini"
     defaults: ClassVar[dict[str, str]] = {
         "model": "gemini-2.5-pro",
         "json_mode": "true",
-        "concurrency": "8",
         "max_tokens": "8192",
-        "price_in": "1.25",
-        "price_out": "10",
+        "input_per_mtok": "1.25",
+        "output_per_mtok": "10",
     }
-    key_envs: ClassVar[tuple[str, ...]] = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
-    key_required: ClassVar[bool] = True
+    provider: ClassVar[str] = "gemini"

@@ -12,20 +12,18 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import io
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from adrbench.atomic import staged_dir
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError, DataError
 from adrbench.jsonl import dumps, write_json
 from adrbench.llm import prompts
 from adrbench.llm.messages import Part
-from adrbench.records import Pair
 from baselines.lvlm.frames import FrameSource
 from baselines.lvlm.inputs import item_parts
 
@@ -68,8 +66,7 @@ def adr_examples(data: Dataset, split: str, settings: LoraSettings) -> list[Exam
         data, settings.frames, settings.frame_size, "png", settings.source, settings.view, root
     )
     examples = []
-    for pair in data.items(split):
-        assert isinstance(pair, Pair)
+    for pair in data.pair_items(split):
         first, second = data.videos[pair.video_1], data.videos[pair.video_2]
         if first.score is None or second.score is None or not pair.description:
             raise DataError(data.root, f"pair {pair.id!r} of split {split!r} lacks a score or a description")
@@ -178,13 +175,9 @@ def save_adapter(peft_model: Any, output_dir: Path, record: dict[str, Any]) -> N
     output_dir = Path(output_dir)
     if output_dir.exists() and not (output_dir / "adapter_config.json").is_file():
         raise ConfigError(f"{output_dir} exists and is not an adapter folder; choose another output folder")
-    staging = output_dir.with_name(f".{output_dir.name}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    peft_model.save_pretrained(str(staging), safe_serialization=True)
-    write_json(staging / "adrbench_lora.json", record)
-    if output_dir.exists():
-        shutil.rmtree(output_dir)
-    os.replace(staging, output_dir)
+    with staged_dir(output_dir, replace=True) as staging:
+        peft_model.save_pretrained(str(staging), safe_serialization=True)
+        write_json(staging / "adrbench_lora.json", record)
 
 
 def finetune_qwen_vl(

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from adrbench.audit import JUDGE_PROMPT_VERSION, AnswerStore, parse_verdict
 from adrbench.cli.audit import app
+from adrbench.errors import ConfigError
 from adrbench.llm.loopback import Faults, LoopbackServer
 
 runner = CliRunner()
@@ -136,3 +137,31 @@ def test_gemini_judge_through_google_genai(
         assert srv.counts["requests"] == 6
     report = json.loads((tmp_path / "g.report.json").read_text())
     assert report["rater"] == "llm:gemini:gemini-2.5-pro" and report["agreement"]["n"] == 6
+
+
+def test_judge_cost_options_reach_the_client(adr_folder: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "judge.jsonl"
+    with LoopbackServer(Faults(), responder=judge_responder) as srv:
+        result = runner.invoke(
+            app,
+            ["--data", str(adr_folder), "--mode", "judge", "--model", "judge-llm", "--base-url",
+             srv.openai_base_url, "--answers", str(answers), "--cache", "off", "--n-per-sport", "2",
+             "--input-per-mtok", "2", "--output-per-mtok", "8", "--concurrency", "1"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    usage = json.loads(answers.with_suffix(".report.json").read_text())["usage"]
+    expected = (2 * usage["input_tokens"] + 8 * usage["output_tokens"]) / 1e6
+    assert usage["cost_usd"] == pytest.approx(expected) and expected > 0
+
+
+def test_the_llm_commands_share_their_client_options(adr_folder: Path) -> None:
+    from adrbench.cli.data import app as data_app
+
+    flags = ("--base-url", "--api-key-env", "--cache", "--concurrency", "--max-cost-usd", "--input-per-mtok",
+             "--output-per-mtok")  # fmt: skip
+    for command, args in ((app, ["--help"]), (data_app, ["build-adr", "--help"])):
+        shown = runner.invoke(command, args, terminal_width=200).output
+        assert all(flag in shown for flag in flags), shown
+    bad = runner.invoke(app, ["--data", str(adr_folder), "--mode", "judge", "--model", "m", "--base-url",
+                              "http://127.0.0.1:9/v1", "--max-cost-usd", "-1"])  # fmt: skip
+    assert isinstance(bad.exception, ConfigError) and "max_cost_usd=-1.0" in str(bad.exception)

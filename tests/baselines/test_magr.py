@@ -137,9 +137,9 @@ def test_magr_save_load(adr, tmp_path) -> None:
 
 
 def test_magr_bad_arguments() -> None:
-    with pytest.raises(ConfigError, match="no argument"):
+    with pytest.raises(ConfigError, match="magr: unknown model-arg .nope."):
         MagrModel(nope="1")
-    with pytest.raises(ConfigError, match="not a int"):
+    with pytest.raises(ConfigError, match="magr: model-arg epochs=.many. is not an integer"):
         MagrModel(epochs="many")
     with pytest.raises(ConfigError, match="unknown feature source"):
         MagrModel(features="sound")

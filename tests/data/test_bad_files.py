@@ -135,3 +135,17 @@ def test_fitnessaqa_bad_label_file(tmp_path: Path):
     path.write_text(json.dumps({"1_1": [[0.1, 0.2]], "1_2": [0.1, 0.2]}))
     assert _raises(read_label_file, path).field == "1_2"
     assert "no Squat" in str(_raises(load_fitnessaqa, tmp_path))
+
+
+def test_keypoints_without_frames_or_of_the_wrong_shape(tmp_path: Path):
+    from adrbench.data.files import load_npy, save_npy_atomic
+
+    path = tmp_path / "kp.npy"
+    save_npy_atomic(path, np.zeros((0, 4, 3), dtype=np.float32))
+    with pytest.raises(DataError, match="no frames") as info:
+        load_npy(path, (4, 3))
+    assert info.value.path == str(path)
+    save_npy_atomic(path, np.ones((2, 5, 3), dtype=np.float32))
+    with pytest.raises(DataError, match=r"T×4×3, got shape \(2, 5, 3\)"):
+        load_npy(path, (4, 3))
+    assert load_npy(path, (5, 3)).shape == (2, 5, 3) and sorted(p.name for p in tmp_path.iterdir()) == ["kp.npy"]

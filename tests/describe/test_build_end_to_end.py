@@ -22,9 +22,10 @@ pytestmark = pytest.mark.slow
 _BUILD = """
 import sys
 from adrbench.data.adr_builder import build_adr
-from adrbench.describe import ClientOptions, make_describer
+from adrbench.describe import make_describer
+from adrbench.llm import ClientSpec
 url, cache, root, out = sys.argv[1:5]
-describer = make_describer("openai-compatible", "loopback-llm", ClientOptions(base_url=url, cache=cache, concurrency=1))
+describer = make_describer("openai-compatible", "loopback-llm", ClientSpec(base_url=url, cache=cache, concurrency=1))
 report = build_adr(root, out, max_pairs=1, describer=describer)
 print(describer.summary().get("requests", 0), flush=True)
 """

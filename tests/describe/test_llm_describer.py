@@ -8,22 +8,21 @@ import pytest
 
 from adrbench.describe import (
     PROMPT_VERSION,
-    ClientOptions,
     DescribeError,
     LLMDescriber,
-    connect,
     describe_pairs,
     make_describer,
     provenance,
 )
 from adrbench.describe.llm import clean_reply
 from adrbench.errors import ConfigError
+from adrbench.llm import ClientSpec, connect
 from adrbench.llm.loopback import Faults, LoopbackServer
 from adrbench.records import Video
 
 
 def _describer(server: LoopbackServer, cache: Path, **kw: object) -> LLMDescriber:
-    options = ClientOptions(
+    spec = ClientSpec(
         base_url=server.openai_base_url,
         cache=str(cache),
         concurrency=4,
@@ -31,7 +30,7 @@ def _describer(server: LoopbackServer, cache: Path, **kw: object) -> LLMDescribe
         output_per_mtok=2.0,
         **kw,
     )  # type: ignore[arg-type]
-    describer = make_describer("openai-compatible", "loopback-llm", options)
+    describer = make_describer("openai-compatible", "loopback-llm", spec)
     assert isinstance(describer, LLMDescriber)
     return describer
 
@@ -100,8 +99,7 @@ def test_gemini_provider_through_google_genai(
     server: LoopbackServer, takes: list[Video], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GEMINI_API_KEY", "test-key-not-real")
-    options = ClientOptions(base_url=server.url, cache="off")
-    describer = make_describer("gemini", None, options)
+    describer = make_describer("gemini", None, ClientSpec(base_url=server.url, cache="off"))
     assert isinstance(describer, LLMDescriber) and describer.model == "gemini-2.5-pro"
     text = describer.describe(takes[0], takes[1])
     assert text.startswith("Player 1 keeps the knees")
@@ -116,7 +114,7 @@ def test_keys_come_from_the_environment_and_never_show(monkeypatch: pytest.Monke
     with pytest.raises(ConfigError, match="unknown describer"):
         make_describer("gemni")
     monkeypatch.setenv("MY_KEY", "sk-secret-123")
-    client = connect("openai", ClientOptions(api_key_env="MY_KEY", cache="off"))
+    client = connect("openai", ClientSpec(api_key_env="MY_KEY", cache="off"))
     assert "sk-secret-123" not in repr(client.summary())
 
 

@@ -104,3 +104,38 @@ def test_explain_command(tiny_pairs, trained: Path, tmp_path: Path, monkeypatch)
     )
     assert result.exit_code == 0, result.output
     assert out.is_file() and str(out) in result.output
+
+
+def test_reasoning_figure_leaves_the_callers_matplotlib_alone(tiny_pairs, trained: Path, tmp_path: Path) -> None:
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")  # the caller's choice, which drawing the figure must not change
+    try:
+        model = KeptModel(checkpoint=str(trained))
+        assert model.load(trained)
+        explain_item(model, tiny_pairs, tiny_pairs.items("test")[0].id, tmp_path / "fig.png")
+        assert matplotlib.get_backend() == "svg"
+    finally:
+        matplotlib.use(before)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt", "fig.png"]  # no temporary file left
+
+
+def test_distributed_arguments_are_checked(tmp_path: Path) -> None:
+    from kept.distributed import load_dataset, main
+
+    for factory, message in [
+        ("build", "file.py:function"),
+        (f"{tmp_path / 'absent.py'}:build", "cannot import"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            load_dataset(None, factory, 0)
+    module = tmp_path / "factory.py"
+    module.write_text("def build():\n    return 42\n")
+    with pytest.raises(ConfigError, match="no function 'missing'"):
+        load_dataset(None, f"{module}:missing", 0)
+    with pytest.raises(ConfigError, match="returned int, not an adrbench Dataset"):
+        load_dataset(None, f"{module}:build", 0)
+    with pytest.raises(SystemExit) as info:
+        main(["--out", str(tmp_path / "o"), "-M", "epochs"])  # no '=': a usage error, not a crash
+    assert info.value.code == 2

@@ -11,6 +11,7 @@ from kept_fixtures import TINY_ARGS
 
 from adrbench.errors import ConfigError, DataError
 from adrbench.records import PairPrediction, VideoPrediction
+from kept import adapter as kept_adapter
 from kept.adapter import KeptModel
 from kept.config import KeptConfig
 from kept.variants import KeptNoGnn
@@ -135,6 +136,36 @@ def test_broken_video_fails_its_items_only(tiny_pairs) -> None:
     assert any(p.score_1 is not None for p in preds)
 
 
+def test_a_bug_is_not_turned_into_failed_items(tiny_pairs, monkeypatch) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "0"})
+    model.fit(tiny_pairs, seed=0)
+    model._encoded.clear()
+
+    def broken(data, video_id):
+        raise TypeError("a bug in the feature code")
+
+    monkeypatch.setattr(model._features, "get", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        model.predict(tiny_pairs, tiny_pairs.items("test")[:1])
+
+
+def test_threads_are_set_for_the_model_and_restored(tiny_pairs, monkeypatch) -> None:
+    seen: list[int] = []
+    real_train = kept_adapter.train
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(kept_adapter, "train", spy)
+    before = torch.get_num_threads()
+    model = KeptModel(**{**TINY_ARGS, "epochs": "0", "threads": str(before + 1)})
+    model.fit(tiny_pairs, seed=0)
+    assert seen == [before + 1] and torch.get_num_threads() == before
+    model.predict(tiny_pairs, tiny_pairs.items("test")[:1])
+    assert torch.get_num_threads() == before
+
+
 def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
     from transformers import GPT2Config, GPT2LMHeadModel
 
@@ -154,11 +185,75 @@ def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
     assert "comment" in model.history[0]
 
 
-def test_beam_search_decoding(tiny_pairs) -> None:
-    model = KeptModel(**{**TINY_ARGS, "epochs": "1", "beam": "3"})
+def _decoder_inputs(model: KeptModel, data) -> tuple:
+    items = data.items("test")
+    model.encode_videos(data, [v for p in items for v in (p.video_1, p.video_2)])
+    h1 = torch.stack([model._encoded[p.video_1]["H"] for p in items])
+    h2 = torch.stack([model._encoded[p.video_2]["H"] for p in items])
+    return model.fitted.net.decoder, h1, h2
+
+
+def _until_eos(ids: list[int], eos: int) -> list[int]:
+    return ids[: ids.index(eos) + 1] if eos in ids else ids
+
+
+def _log_prob(decoder, h1: torch.Tensor, h2: torch.Tensor, ids: list[int]) -> float:
+    """The model's log-probability of `ids` (EOS included when present), teacher-forced."""
+    body = [t for t in ids if t != decoder.eos]
+    with torch.no_grad():
+        logits = decoder(h1[None], h2[None], torch.tensor([body], dtype=torch.long))[0]
+    logp = torch.log_softmax(logits, dim=-1)
+    return float(sum(logp[i, t] for i, t in enumerate(ids)))
+
+
+def test_greedy_decoding_is_the_argmax_at_every_step(tiny_pairs) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1"})
     model.fit(tiny_pairs, seed=0)
-    preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
-    assert all(isinstance(p.description, str) for p in preds) and model.config()["beam"] == 3
+    decoder, h1, h2 = _decoder_inputs(model, tiny_pairs)
+    prefix = torch.zeros(len(h1), 0, dtype=torch.long)
+    with torch.no_grad():
+        for _ in range(decoder.max_tokens + 1):  # the step after the last token may only be EOS
+            step = decoder(h1, h2, prefix)[:, -1].argmax(dim=-1)
+            prefix = torch.cat([prefix, step[:, None]], dim=1)
+    expected = [_until_eos(row, decoder.eos) for row in prefix.tolist()]
+    got = [_until_eos(row, decoder.eos) for row in decoder.generate_ids(h1, h2, beam=1)]
+    assert got == expected
+    assert decoder.generate(h1, h2, beam=1) == [decoder.decode_ids(ids) for ids in expected]
+
+
+def test_beam_search_never_finds_a_less_likely_description_than_greedy(tiny_pairs) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1"})
+    model.fit(tiny_pairs, seed=0)
+    decoder, h1, h2 = _decoder_inputs(model, tiny_pairs)
+
+    def scores(beam: int) -> list[float]:  # beam search ranks by log-probability per token (length_penalty 1)
+        out = []
+        for i, ids in enumerate(decoder.generate_ids(h1, h2, beam=beam)):
+            ids = _until_eos(ids, decoder.eos)
+            out.append(_log_prob(decoder, h1[i], h2[i], ids) / len(ids))
+        return out
+
+    greedy = scores(1)
+    found = {beam: scores(beam) for beam in (2, 3, 5)}
+    for beam, got in found.items():
+        assert all(b >= g - 1e-5 for b, g in zip(got, greedy, strict=True)), beam
+    assert any(b > g + 1e-4 for b, g in zip(found[5], greedy, strict=True))  # the search is really wider
+
+
+def test_generated_lengths_eos_and_repeats(tiny_pairs) -> None:
+    model = KeptModel(**{**TINY_ARGS, "epochs": "1", "beam": "3", "no_repeat_ngram": "2"})
+    model.fit(tiny_pairs, seed=0)
+    decoder, h1, h2 = _decoder_inputs(model, tiny_pairs)
+    for beam in (1, 3):
+        for ids in decoder.generate_ids(h1, h2, beam=beam, no_repeat_ngram=2):
+            ids = _until_eos(ids, decoder.eos)
+            assert len(ids) <= decoder.max_tokens + 1 and decoder.eos not in ids[:-1] and decoder.pad not in ids
+            bigrams = list(zip(ids, ids[1:], strict=False))
+            assert len(bigrams) == len(set(bigrams)), ids
+    preds = model.predict(tiny_pairs, tiny_pairs.items("test"))
+    texts = decoder.generate(h1, h2, beam=3, no_repeat_ngram=2)
+    recase = model.fitted.recaser
+    assert [p.description for p in preds] == [recase(t) if recase else t for t in texts]  # the model's options
 
 
 @pytest.mark.parametrize(

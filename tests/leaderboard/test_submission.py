@@ -3,7 +3,6 @@ with file, line and field, and the leaderboards folder is byte-identical afterwa
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -199,8 +198,24 @@ def _submit_bad(board: Path, path: Path, changes: dict[str, Any], dataset: Datas
     return info.value
 
 
-def test_corpus_is_large_enough() -> None:
-    assert len({kind for kind, *_ in ADR_CORPUS} | {kind for kind, *_ in VIDEO_CORPUS}) >= 30
+#: Values of the wrong JSON type for each field of an ADR prediction (None is allowed for scores and text).
+WRONG_TYPES: dict[str, list[Any]] = {
+    "pair_id": [7, None, ["pair"]],
+    "score_1": ["5", True, [5.0]],
+    "score_2": [{"v": 5}, False, "high"],
+    "description": [3, ["text"], {"text": "x"}],
+}
+
+
+@pytest.mark.parametrize("field", sorted(WRONG_TYPES))
+def test_every_field_of_every_line_is_checked(board: Path, tmp_path: Path, field: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    for line, pid in enumerate(ADR_IDS, start=1):
+        for wrong in WRONG_TYPES[field]:
+            record = {"pair_id": pid, "score_1": 4.0, "score_2": 6.0, "description": "ok", field: wrong}
+            path.write_text(_good_adr(**{pid: json.dumps(record)}), encoding="utf-8")
+            err = _submit_bad(board, path, {}, tiny_adr())
+            assert (err.path, err.line, err.field) == (str(path), line, field), (wrong, str(err))
 
 
 @pytest.mark.parametrize(
@@ -265,10 +280,6 @@ def test_a_broken_scorer_leaves_nothing_behind(lb_dir: Path, tmp_path: Path) -> 
     assert _snapshot(lb_dir) == before
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("adrbench.scoring") is None,
-    reason="adrbench.scoring (score_predictions) is not in this checkout yet",
-)
 def test_submission_scored_by_the_standard_scorer(lb_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_text(_good_adr(), encoding="utf-8")

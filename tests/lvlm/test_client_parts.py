@@ -14,10 +14,10 @@ from adrbench.errors import ConfigError
 from adrbench.llm.backends import OpenAIChatBackend
 from adrbench.llm.cache import RequestCache, default_cache_path, open_cache
 from adrbench.llm.client import LLMClient
-from adrbench.llm.connect import make_client, text_request
 from adrbench.llm.loopback import Faults, LoopbackServer
-from adrbench.llm.messages import ChatRequest, ChatResult, Part, Reply
+from adrbench.llm.messages import ChatRequest, ChatResult, Part, Reply, text_request
 from adrbench.llm.retry import RetryPolicy, parse_retry_after
+from adrbench.llm.spec import ClientSpec, connect
 
 
 def _request(**overrides: object) -> ChatRequest:
@@ -109,19 +109,35 @@ def test_run_works_inside_a_running_event_loop() -> None:
     assert [r.error for r in results] == [None, None] and srv.counts["requests"] == 2
 
 
-@pytest.mark.parametrize("backend", ["openai-chat", "gemini"])
-def test_text_requests_for_describers_and_judges(backend: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("provider", ["openai-compatible", "gemini"])
+def test_text_requests_for_describers_and_judges(
+    provider: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "gm-test-key")
     with LoopbackServer(Faults(rate_500=0.3, seed=1)) as srv:
-        base = srv.openai_base_url if backend == "openai-chat" else srv.url
-        cache = RequestCache(tmp_path / "c.sqlite")
-        client = make_client(backend, "EMPTY", base_url=base, cache=cache, retry=RetryPolicy(8, 0.001, 0.01))
+        base = srv.openai_base_url if provider == "openai-compatible" else srv.url
+        spec = ClientSpec(base_url=base, cache=str(tmp_path / "c.sqlite"), backoff_s=0.001, backoff_cap_s=0.01)
+        client = connect(provider, spec.model_copy(update={"max_retries": 8}))
         requests = [
             text_request("judge", f'Give a "score" from 0 to 1 for answer {i}.', "judge-1") for i in range(6)
         ]
         first = client.run(requests)
         assert all(r.text and r.error is None for r in first)
+        assert (client.retry.max_retries, client.retry.base_s) == (8, 0.001)  # the spec reached the client
         sent = srv.counts["requests"]
-        again = make_client(backend, "EMPTY", base_url=base, cache=cache).run(requests)
+        again = connect(provider, spec).run(requests)
     assert [r.text for r in again] == [r.text for r in first] and srv.counts["requests"] == sent
-    with pytest.raises(ConfigError, match="unknown LLM backend"):
-        make_client("anthropic", "k")
+    with pytest.raises(ConfigError, match="unknown provider 'anthropic'"):
+        connect("anthropic")
+
+
+def test_client_spec_names_each_setting_once() -> None:
+    from adrbench.llm.spec import checked
+
+    spec = ClientSpec(timeout_s=5, max_cost_usd=1.5, input_per_mtok=2.0)
+    client = connect("openai-compatible", spec.model_copy(update={"base_url": "http://127.0.0.1:9/v1"}))
+    assert (client.concurrency, client.budget.max_cost_usd, client.pricing.input_per_mtok) == (8, 1.5, 2.0)
+    with pytest.raises(ConfigError, match="concurrency=0"):
+        checked(ClientSpec, {"concurrency": 0}, "test")
+    with pytest.raises(ConfigError, match="timeout"):
+        checked(ClientSpec, {"timeout": 3}, "test")  # the old name is not a second way to say it

@@ -15,7 +15,7 @@ from adrbench.llm.loopback import Faults, LoopbackServer
 from adrbench.records import PairPrediction, Prediction, VideoPrediction
 from baselines.lvlm.adapters import Gemini25Model, GPT4oModel, LlavaVideoModel, OpenAICompatibleModel
 
-FAST = {"frames": "3", "frame_size": "32", "timeout": "0.3", "backoff_s": "0.01", "backoff_cap_s": "0.05"}
+FAST = {"frames": "3", "frame_size": "32", "timeout_s": "0.3", "backoff_s": "0.01", "backoff_cap_s": "0.05"}
 # 30% of requests go wrong: 25% transport faults drawn per attempt + 5% unparseable answers per request.
 FAULTS = Faults(
     rate_429=0.08,
@@ -90,7 +90,7 @@ def test_faulty_run_counts_every_failure_and_a_rerun_sends_nothing(tmp_path: Pat
 def test_budget_stops_the_run_cleanly(tmp_path: Path, server: LoopbackServer) -> None:
     data = adr_dataset(5)  # 10 pairs
     args = {**FAST, "model": "m", "concurrency": "1", "cache": str(tmp_path / "c.sqlite")}
-    model = OpenAICompatibleModel(base_url=server.openai_base_url, budget_tokens="1500", **args)
+    model = OpenAICompatibleModel(base_url=server.openai_base_url, max_tokens_total="1500", **args)
     preds = run_in_batches(model, data, batch=4)
     sent = server.counts["requests"]
     assert 0 < sent < len(preds)
@@ -99,7 +99,7 @@ def test_budget_stops_the_run_cleanly(tmp_path: Path, server: LoopbackServer) ->
     assert all(isinstance(p, PairPrediction) and p.score_1 is None for p in budget)
     assert model.usage()["input_tokens"] + model.usage()["output_tokens"] >= 1500
     # Budget failures are not cached: a run with more budget asks only for what is missing.
-    more = OpenAICompatibleModel(base_url=server.openai_base_url, budget_tokens="100000", **args)
+    more = OpenAICompatibleModel(base_url=server.openai_base_url, max_tokens_total="100000", **args)
     assert all("error" not in p.meta for p in run_in_batches(more, data))
     assert server.counts["requests"] == len(preds)
 
@@ -107,7 +107,7 @@ def test_budget_stops_the_run_cleanly(tmp_path: Path, server: LoopbackServer) ->
 def test_cost_accounting_uses_the_price_table(server: LoopbackServer) -> None:
     data = adr_dataset(3)
     model = OpenAICompatibleModel(
-        base_url=server.openai_base_url, model="m", cache="off", price_in="2", price_out="8", **FAST
+        base_url=server.openai_base_url, model="m", cache="off", input_per_mtok="2", output_per_mtok="8", **FAST
     )
     preds = model.predict(data, data.items("test"))
     tokens_in = sum(p.meta["usage"]["input_tokens"] for p in preds)
@@ -154,7 +154,8 @@ def test_config_records_the_prompt_version_and_settings() -> None:
     config = OpenAICompatibleModel(model="m", base_url="http://127.0.0.1:9/v1", frames="4").config()
     assert config["prompt_version"] == "lvlm-1" and config["frames"] == 4 and config["model"] == "m"
     assert config["backend"] == "openai-chat" and "api_key" not in config
-    assert config["runtime"]["concurrency"] == 16 and "concurrency" not in config  # kept out of the signature
+    assert config["runtime"]["concurrency"] == 8 and "concurrency" not in config  # kept out of the signature
+    assert config["runtime"]["timeout_s"] == 120.0 and config["input_per_mtok"] == 0.0
 
 
 def test_gemini_through_the_real_sdk_with_faults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from nltk.translate.meteor_score import align_words, meteor_score
+from nltk.translate.meteor_score import _count_chunks, align_words, meteor_score
 
 from adrbench.metrics import load_wordnet, meteor, meteor_item_scores, meteor_stats
 from adrbench.metrics.meteor_metric import align, chunk_count
@@ -50,7 +50,11 @@ def test_alignment_is_nltks_including_ties(wordnet) -> None:
         want, _, _ = align_words(h, r, wordnet=wordnet)
         got = align(h, r)
         assert got == want, (hyp, ref)
-        assert chunk_count(got) >= (1 if got else 1)
+        assert chunk_count(got) == _count_chunks(want), (hyp, ref)
+    # Runs adjacent in both texts make one chunk; a gap in either text starts a new one.
+    assert chunk_count([(0, 0), (1, 1), (2, 2)]) == 1
+    assert chunk_count([(0, 0), (1, 2), (2, 3)]) == 2
+    assert chunk_count([(0, 3), (1, 0), (3, 1)]) == 3
 
 
 def test_synonym_and_stem_stages_are_used(wordnet) -> None:

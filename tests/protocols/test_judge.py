@@ -121,8 +121,10 @@ def test_verdict(text: str, expected: object) -> None:
     assert verdict(text) == expected
 
 
-def test_there_are_enough_cases() -> None:
-    assert len(FIGURE_6 + SYNTHETIC + HAND_WRITTEN) >= 25
+@pytest.mark.parametrize(("text", "expected"), FIGURE_6 + SYNTHETIC + HAND_WRITTEN)
+def test_verdict_ignores_case_and_spacing(text: str, expected: object) -> None:
+    assert verdict(text.upper()) == expected
+    assert verdict("  " + " \n  ".join(text.split()) + "\t") == expected
 
 
 def test_verdict_of_none_is_none() -> None:

@@ -68,7 +68,7 @@ def test_the_data_fingerprint_is_part_of_the_run() -> None:
 def test_runtime_model_args_do_not_change_the_run() -> None:
     base = RunConfig(model="openai-compatible", model_args={"model": "m"})
     faster = RunConfig(
-        model="openai-compatible", model_args={"model": "m", "concurrency": "64", "timeout": "9"}
+        model="openai-compatible", model_args={"model": "m", "concurrency": "64", "timeout_s": "9"}
     )
     other = RunConfig(model="openai-compatible", model_args={"model": "m", "frames": "4"})
     assert base.config_hash() == faster.config_hash() != other.config_hash()

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from adrbench.data.files import read_json, temp_dir_beside
+from adrbench.atomic import remove_dir, staged_dir
+from adrbench.data.files import read_json
 from adrbench.errors import ConfigError, DataError
 from adrbench.jsonl import write_json
+from adrbench.paths import cache_root
 
 _GENERATOR_SOURCES = (
     "synth",
@@ -43,12 +43,6 @@ def generator_version() -> str:
 
 MARKER = "synth.json"
 SUBDIR = {"adr-synth": "adr", "jigsaws-synth": "jigsaws", "fitnessaqa-synth": "fitnessaqa"}
-
-
-def cache_root() -> Path:
-    """$ADRBENCH_CACHE, else ~/.cache/adrbench."""
-    env = os.environ.get("ADRBENCH_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "adrbench"
 
 
 def synth_dir(task: str, seed: int, render_video: bool = False) -> Path:
@@ -114,19 +108,12 @@ def write_synth(task: str, out: str | Path, seed: int = 0, render_video: bool = 
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DataError(out, "exists and is not empty; refusing to overwrite it", hint="choose another --out")
-    tmp = temp_dir_beside(out)
     try:
-        GENERATORS[task](tmp, seed, render_video)
-        write_json(tmp / MARKER, _marker(task, seed, render_video))
-        try:
-            if out.exists():
-                out.rmdir()
-            os.replace(tmp, out)
-        except OSError:
-            raise DataError(out, "was written by another process meanwhile") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        with staged_dir(out) as tmp:
+            GENERATORS[task](tmp, seed, render_video)
+            write_json(tmp / MARKER, _marker(task, seed, render_video))
+    except FileExistsError:
+        raise DataError(out, "was written by another process meanwhile") from None
     return out
 
 
@@ -136,13 +123,7 @@ def ensure_synth(task: str, seed: int = 0, render_video: bool = False) -> Path:
     folder = synth_dir(task, seed, render_video)
     if _is_complete(folder, task, seed, render_video):
         return folder
-    if folder.exists():  # stale (older generator) or interrupted: move aside, then regenerate
-        old = folder.with_name(f".{folder.name}.stale-{os.getpid()}")
-        try:
-            os.replace(folder, old)
-        except FileNotFoundError:  # another process moved it first
-            pass
-        shutil.rmtree(old, ignore_errors=True)
+    remove_dir(folder)  # stale (older generator) or interrupted
     try:
         write_synth(task, folder, seed, render_video)
     except DataError:

@@ -210,7 +210,7 @@ def generate_fitnessaqa(root: Path, seed: int, render_video: bool = False) -> di
         videos: dict[str, bytes] = {}
         person = 10000 + 30000 * e_index
         for split, size in zip(("train", "val", "test"), sizes, strict=True):
-            keys = []
+            keys: list[str] = []
             while len(keys) < size:
                 person += int(rng.integers(1, 40))
                 for rep in range(1, min(int(rng.integers(1, 9)), size - len(keys)) + 1):
