@@ -1,9 +1,10 @@
 """Does a twin separate good models from bad? Reference predictions scored by the one evaluation path.
 
 Scores: the noise ceiling (the generator's true quality), a ridge regression on clip-level pose statistics plus a
-sub-activity one-hot (what a model that ignores time and joint choice can reach), and an oracle that measures the
-decisive cells of each sub-activity from the keypoints (what a model that looks at the right joints in the right
-phase can reach). Text (ADR, true scores in every prediction so that only the text varies): a held-out reference
+sub-activity one-hot (what a model that ignores time and joint choice can reach), a lasso on joint measures per
+third of the clip (what learning which joints matter when, from the training videos alone, reaches), and an
+oracle that measures the decisive cells of each sub-activity from the keypoints (what a model that looks at the
+right joints in the right phase can reach). Text (ADR, true scores in every prediction so that only the text varies): a held-out reference
 (correct content in other words), the same words with the players' roles swapped, another pair's description, the
 most common training description and one fixed sentence with the right winner — each scored against the pair's
 remaining references.
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import signal
-from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+from sklearn.linear_model import LassoCV, LogisticRegressionCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -205,6 +206,42 @@ def decisive_oracle(data: Dataset, split: str = "test") -> dict[str, float]:
     return out
 
 
+def _thirds(data: Dataset, video: Video) -> np.ndarray:
+    """`cell_measures` of every joint group in each third of the clip: joint- and time-resolved features that
+    know nothing of the action's phases or decisive cells."""
+    kp = data.keypoints(video.id)
+    edges = np.linspace(0, len(kp), 4).astype(int)
+    return np.concatenate(
+        [
+            cell_measures(_group_angles(kp, data, group), int(edges[i]), int(edges[i + 1]))
+            for group in data.skeleton.groups
+            for i in range(3)
+        ]
+    )
+
+
+def lasso_thirds(data: Dataset, split: str = "test") -> dict[str, float]:
+    """video id → score from a lasso per sub-activity (alpha by 5-fold CV) on `_thirds`: what a model that
+    learns which joints matter when, from data alone, can reach."""
+    train, test = _train_test_videos(data, split)
+    out: dict[str, float] = {}
+    for group in sorted({v.group for v in train}):
+        tr = [v for v in train if v.group == group]
+        te = [v for v in test if v.group == group]
+        if not te:
+            continue
+        model = make_pipeline(StandardScaler(), LassoCV(cv=5, max_iter=20000))
+        model.fit(np.stack([_thirds(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64))
+        out.update(
+            zip(
+                [v.id for v in te],
+                model.predict(np.stack([_thirds(data, v) for v in te])).tolist(),
+                strict=True,
+            )
+        )
+    return out
+
+
 def _score_predictions(data: Dataset, split: str, scores: dict[str, float]) -> list:
     if data.unit == "pair":
         return [
@@ -223,6 +260,7 @@ def score_calibration(
     references = references or {
         "noise ceiling (generator quality)": generator_quality,
         "ridge on clip statistics": ridge_clip_statistics,
+        "lasso on joint measures per third of the clip": lasso_thirds,
         "decisive-cell oracle (keypoints)": decisive_oracle,
     }
     out = {}

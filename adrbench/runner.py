@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from adrbench import provenance
+from adrbench.atomic import staged_dir
 from adrbench.dataset import Dataset
 from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.evaluate import CHOICES, check_wordnet, evaluate_files
@@ -143,6 +144,10 @@ def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) 
     }
 
 
+class _NothingSaved(Exception):
+    """The model had nothing to save: keep no model/ folder (and its training state)."""
+
+
 def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, progress: Progress) -> bool:
     """Train (saving the state for resume) unless an earlier invocation saved one; True if it trained."""
     if not model.trainable:
@@ -154,38 +159,16 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
     seed_everything(config.seed)
     model.work_dir = work = out / TRAINING_DIR
     model.fit(data, config.seed)
-    tmp = out / (MODEL_DIR + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    if model.save(tmp):
-        _replace_folder(tmp, state)
-        shutil.rmtree(work, ignore_errors=True)
+    try:
+        with staged_dir(state, replace=True) as staged:  # the old model/ stays whole until the new one is in
+            if not model.save(staged):
+                raise _NothingSaved
+    except _NothingSaved:
+        pass
     else:
-        shutil.rmtree(tmp)
+        shutil.rmtree(work, ignore_errors=True)
     progress("fit", 1, 1)
     return True
-
-
-def _old(folder: Path) -> Path:
-    return folder.with_name(folder.name + ".old")
-
-
-def _replace_folder(new: Path, folder: Path) -> None:
-    """Put `new` in the place of `folder` by renames, deleting the old one only once the new one is in place; a
-    kill between the two renames leaves the old folder aside, which `_restore_folder` puts back."""
-    old = _old(folder)
-    if folder.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        folder.rename(old)
-    new.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _restore_folder(folder: Path) -> None:
-    """Undo a `_replace_folder` killed between its renames: the old folder goes back in place."""
-    old = _old(folder)
-    if old.is_dir() and not folder.exists():
-        old.rename(folder)
 
 
 def _check_batch(model_name: str, batch_ids: list[str], preds: list[Prediction], record: type) -> None:
@@ -268,7 +251,6 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
     out = out or config.default_dir()
     out.mkdir(parents=True, exist_ok=True)
     _prepare_folder(config, out, model, data)
-    _restore_folder(out / MODEL_DIR)
 
     items = data.items(config.split)
     trained: list[bool] = []  # set once the model is ready: [whether it was trained rather than loaded]

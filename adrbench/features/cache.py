@@ -9,7 +9,6 @@ features, imported arrays, extracted keypoints, KEPT's inputs) is an instance of
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,16 @@ import numpy as np
 from safetensors import safe_open
 from safetensors.numpy import load_file, save
 
+from adrbench import paths
 from adrbench.jsonl import dumps, write_atomic
 
 CACHE_FORMAT = 1
-ENV_VAR = "ADRBENCH_CACHE"
 TENSOR = "features"  # the tensor name of single-tensor entries
 
 
 def cache_root() -> Path:
-    """Where adrbench keeps derived files: $ADRBENCH_CACHE (with ~ expanded), else ~/.cache/adrbench.
-
-    The one place adrbench.features resolves the variable.
-    """
-    base = os.environ.get(ENV_VAR)
-    return Path(base).expanduser() if base else Path.home() / ".cache" / "adrbench"
+    """Where adrbench keeps derived files (adrbench.paths.cache_root, the one place $ADRBENCH_CACHE is read)."""
+    return paths.cache_root()
 
 
 def default_cache_dir() -> Path:

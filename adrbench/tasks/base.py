@@ -71,7 +71,6 @@ class Task(ABC):
 
 
 def _flag(value: str, name: str) -> bool:
-    words = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
-    if value.lower() not in words:
-        raise ConfigError(f"task argument {name} must be true or false, not {value!r}")
-    return words[value.lower()]
+    from adrbench.options import parse_value
+
+    return bool(parse_value("task", name, value, bool, "task-arg"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,30 +76,23 @@ class Unloadable(Checkpointing):
 
 
 def test_a_new_model_replaces_the_old_one_by_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from adrbench.runner import _restore_folder
-
     config = RunConfig(model="checkpointing")
     assert _fit_or_load(Unloadable("v1"), None, config, tmp_path, lambda *a: None)
     assert _fit_or_load(Unloadable("v2"), None, config, tmp_path, lambda *a: None)
     assert (tmp_path / MODEL_DIR / "weights").read_text() == "v2"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [MODEL_DIR]  # no .tmp, no .old left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MODEL_DIR]  # no staged or old folder left
 
-    # killed between the two renames: the old model is aside, never deleted, and put back on the next start
-    real_rename = Path.rename
+    # interrupted between the two renames: the old model is put back, never lost
+    real_replace = os.replace
 
-    def killed(self: Path, target: Path) -> Path:
-        if self.name == MODEL_DIR + ".tmp":
+    def interrupted(src, dst):  # noqa: ANN001
+        if Path(dst).name == MODEL_DIR and Path(src).name.endswith(".tmp"):
             raise KeyboardInterrupt
-        return real_rename(self, target)
+        return real_replace(src, dst)
 
-    monkeypatch.setattr(Path, "rename", killed)
+    monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _fit_or_load(Unloadable("v3"), None, config, tmp_path, lambda *a: None)
-    monkeypatch.setattr(Path, "rename", real_rename)
-    assert (
-        not (tmp_path / MODEL_DIR).exists()
-        and (tmp_path / (MODEL_DIR + ".old") / "weights").read_text() == "v2"
-    )
-    _restore_folder(tmp_path / MODEL_DIR)
+    monkeypatch.setattr(os, "replace", real_replace)
     assert (tmp_path / MODEL_DIR / "weights").read_text() == "v2"
-    assert not (tmp_path / (MODEL_DIR + ".old")).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MODEL_DIR, TRAINING_DIR]  # the training state kept
