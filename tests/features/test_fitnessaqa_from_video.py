@@ -99,3 +99,27 @@ def test_a_killed_extraction_resumes_with_only_the_rest(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert f"{4 - done_at_kill} extracted, {done_at_kill} already in the cache" in result.stdout
     assert len(list(cache.glob("features/??/*.safetensors"))) == 4
+
+
+def test_videos_inside_the_release_zip_are_extracted_in_place(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """As FitnessAQA ships them: `Labeled_Dataset/videos.zip` (members `videos/<id>.mp4`), never unzipped."""
+    import shutil
+    import zipfile
+
+    monkeypatch.setenv("ADRBENCH_CACHE", str(tmp_path / "cache"))
+    root = write_videos_only_release(tmp_path / "fitnessaqa")
+    labeled = root / "Fitness-AQA_dataset_release" / "Squat" / "Labeled_Dataset"
+    with zipfile.ZipFile(labeled / "videos.zip", "w") as archive:
+        for video in sorted((labeled / "videos").iterdir()):
+            archive.write(video, f"videos/{video.name}")
+    shutil.rmtree(labeled / "videos")
+    extract = CliRunner().invoke(
+        app, ["features", "keypoints", "--task", "fitnessaqa", "--data-root", str(root)]
+    )
+    assert extract.exit_code == 0, extract.output
+    assert "4 videos without keypoints: 4 extracted" in extract.output
+    from adrbench.tasks import get_task
+
+    data = get_task("fitnessaqa").load(root)
+    assert all("videos.zip!/videos/" in v.video_path for v in data.videos.values())
+    assert all(data.keypoints(v).shape[1:] == (17, 3) for v in data.videos)
