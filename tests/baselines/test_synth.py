@@ -1,4 +1,8 @@
-"""On the embedded adr-synth twin, MAGR-lite and FineParser-lite beat the mean baseline on Spearman ρ."""
+"""On the embedded jigsaws-synth twin, MAGR-lite and FineParser-lite learn the GRS far beyond the mean baseline.
+
+(On adr-synth every model that reads clip-level pose features sits near the floor by design: the score lives in
+a few joint groups in one phase each; tests/data/test_synth_calibration.py shows what does reach it.)
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from adrbench.models.registry import get_model_class
 
 
 @pytest.fixture(scope="module")
-def adr_synth():
+def jigsaws_synth():
     from adrbench.tasks import get_task
 
-    return get_task("adr-synth").load()
+    return get_task("jigsaws-synth").load()
 
 
 def _rho(name: str, data, **args: str) -> float:
@@ -20,11 +24,10 @@ def _rho(name: str, data, **args: str) -> float:
     model.fit(data, seed=0)
     test = data.items("test")
     preds = model.predict(data, test)
-    truth = [data.videos[v].score for p in test for v in (p.video_1, p.video_2)]
-    return spearmanr([s for p in preds for s in (p.score_1, p.score_2)], truth).statistic
+    return spearmanr([p.score for p in preds], [v.score for v in test]).statistic
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name,args", [("magr", {}), ("fineparser", {"epochs": "20"})])
-def test_beats_mean_on_adr_synth(adr_synth, name: str, args: dict[str, str]) -> None:
-    assert _rho(name, adr_synth, **args) > _rho("mean", adr_synth) + 0.3
+def test_beats_mean_on_jigsaws_synth(jigsaws_synth, name: str, args: dict[str, str]) -> None:
+    assert _rho(name, jigsaws_synth, **args) > _rho("mean", jigsaws_synth) + 0.3
