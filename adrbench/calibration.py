@@ -246,7 +246,7 @@ def _score_predictions(data: Dataset, split: str, scores: dict[str, float]) -> l
     if data.unit == "pair":
         return [
             PairPrediction(pair_id=p.id, score_1=scores[p.video_1], score_2=scores[p.video_2])
-            for p in data.items(split)
+            for p in data.pair_items(split)
         ]
     return [VideoPrediction(video_id=v.id, score=scores[v.id]) for v in data.items(split)]
 
@@ -318,7 +318,7 @@ def text_candidates(
     scoring, held = held_out_dataset(data, split)
     ids = [pid for pid in data.splits[split] if pid in held][:limit]
     other = _other_pair([data.pairs[i] for i in ids], seed)
-    counts = Counter(p.description for p in data.items("train") if p.description)
+    counts = Counter(p.description for p in data.pair_items("train") if p.description)
     common = min(counts, key=lambda t: (-counts[t], t)) if counts else ""  # the `mean` baseline's rule
 
     def winner_sentence(pid: str) -> str:

@@ -48,7 +48,7 @@ class Dataset:
     label_names: tuple[str, ...] = ()
     provenance: dict[str, Any] = field(default_factory=dict)
     keypoint_loader: Callable[[Video], np.ndarray] | None = None
-    video_root: Path | None = None
+    video_root: Path = None  # type: ignore[assignment]  # None: the same as `root` (set in __post_init__)
     _keypoints: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

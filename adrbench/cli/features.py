@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -46,7 +46,8 @@ def extract(
 
     spec = FeatureSpec(source="visual" if visual else "pose", n_keyframes=keyframes, visual=visual,
                        keypoints=keypoints)  # fmt: skip
-    data = get_task(task).load(data_root=data_root, seed=0, **parse_kv(task_arg, "--task-arg"))
+    args: dict[str, Any] = parse_kv(task_arg, "--task-arg")
+    data = get_task(task).load(data_root=data_root, seed=0, **args)
     videos = data.videos_of(split) if split else list(data.videos.values())
     store = FeatureCache(cache)
     encoder = None
@@ -80,7 +81,8 @@ def import_(
     from adrbench.features.imported import import_npy
     from adrbench.tasks.registry import get_task
 
-    data = get_task(task).load(data_root=data_root, seed=0, **parse_kv(task_arg, "--task-arg"))
+    args: dict[str, Any] = parse_kv(task_arg, "--task-arg")
+    data = get_task(task).load(data_root=data_root, seed=0, **args)
     store = FeatureCache(cache)
     with progress_bar() as update:
         n = import_npy(
@@ -115,9 +117,8 @@ def keypoints(
     from adrbench.tasks.registry import get_task
 
     pose = make_estimator(estimator, model, device=device)
-    data = get_task(task).load(
-        data_root=data_root, extracted_keypoints=False, **parse_kv(task_arg, "--task-arg")
-    )
+    args: dict[str, Any] = parse_kv(task_arg, "--task-arg")
+    data = get_task(task).load(data_root=data_root, extracted_keypoints=False, **args)
     present, absent = videos_to_extract(data)
     if absent:
         err_console.print(f"warning: {len(absent)} videos without keypoints have no video file on disk (first: "

@@ -185,7 +185,8 @@ def _build_into(
             hint="ADR needs rated takes of its 7 sub-activities in Ego-Exo4D train/val, each with a body-pose "
             "file (--parts annotations ego_pose_pseudo_gt) or an exo video (--parts takes or downscaled_takes/448)",
         )
-    scales = fit_scales(options.rating_norm, [(e, r.rating) for k in kept for e, r in k.ratings.items()])
+    rated = [(e, float(r.rating)) for k in kept for e, r in k.ratings.items() if r.rating is not None]
+    scales = fit_scales(options.rating_norm, rated)
     videos = [_make_video(item, scales) for item in kept]
     videos.sort(key=lambda v: (L.SPLITS.index(v.split), v.category, v.group, v.id))
     pairs = _make_pairs(videos, max_pairs, seed, describer)

@@ -116,7 +116,7 @@ class FeatureExtractor:
 
         path = video_path(data, video)
         with open_media(data.video_root, path) as handle:
-            frames = read_keyframes(handle, self.spec.n_keyframes, name=resolve(data.video_root, path))
+            frames = read_keyframes(handle, self.spec.n_keyframes, name=str(resolve(data.video_root, path)))
         return self._visual_encoder().encode(frames)
 
     def extract(

@@ -100,8 +100,11 @@ def extract_keypoints(
         if key in cache:
             report.cached += 1
         else:
-            track = track_video(data.video_root, video.video_path, estimator, report,
-                                on_chunk=lambda n, d=done: progress(d, len(videos), n) if progress else None)  # fmt: skip
+            def on_chunk(frames: int, done_now: int = done) -> None:
+                if progress:
+                    progress(done_now, len(videos), frames)
+
+            track = track_video(data.video_root, video.video_path, estimator, report, on_chunk=on_chunk)
             missing = track.frames_without_person()
             if missing:
                 report.without_person[video.id] = missing

@@ -48,7 +48,7 @@ def read_keyframes(path: Source, n_keyframes: int, name: str | Path | None = Non
     labels errors when `path` is a handle.
     """
     av = _av()
-    label = name if name is not None else path
+    label = name if name is not None else (path if isinstance(path, str | Path) else "video")
     n_frames = count_frames(path)
     if n_frames <= 0:
         raise DataError(label, "the video has no frames")

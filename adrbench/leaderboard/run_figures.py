@@ -35,7 +35,8 @@ def scatter_figures(entries: list[Entry], out_dir: Path) -> list[Path]:
         groups.setdefault(key, {})[entry.label] = path
     drawn: list[Path] = []
     for (task, root, seed, args), files in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        data = get_task(task).load(Path(root) if root else None, seed=seed, **dict(args))
+        task_args: dict[str, Any] = dict(args)
+        data = get_task(task).load(Path(root) if root else None, seed=seed, **task_args)
         record = PairPrediction if data.unit == "pair" else VideoPrediction
         preds: dict[str, list[Prediction]] = {
             label: list(read_records(p, record)) for label, p in files.items()

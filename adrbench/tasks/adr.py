@@ -32,11 +32,13 @@ class AdrTask(Task):
     def read(self, root: Path, **args: str) -> Dataset:
         return load_adr(root, task=self.name, video_root=args.get("video_root"))
 
-    def load(self, data_root: Path | None = None, seed: int = 0, **args: str) -> Dataset:
+    def load(
+        self, data_root: Path | None = None, seed: int = 0, extracted_keypoints: bool = True, **args: str
+    ) -> Dataset:
         """The ADR pairs; `holdout=SPORT` tests on a sport never trained on, `val=F` carves a "val" split by performer."""
         from adrbench.protocols.splits import carve_validation, leave_one_sport_out
 
-        data = super().load(data_root, seed, **args)
+        data = super().load(data_root, seed, extracted_keypoints, **args)
         if "holdout" in args:
             data = leave_one_sport_out(data, args["holdout"])
         if "val" in args:

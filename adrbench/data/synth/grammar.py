@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from adrbench.data.synth.facts import Fact
 
 Verdict = int | str  # 1, 2 or "tie"
+T = TypeVar("T")
 
 _PARTS = {  # (with article, bare) — always plural, so verbs agree
     "knee": (("the knees", "knees"), ("both knees", "knees"), ("the knee joints", "knee joints")),
@@ -171,7 +173,7 @@ def probe_voice(subject: int) -> Voice:
     return Voice({subject: "this player", 3 - subject: "the other player"}, "player")
 
 
-def _pick(options: Sequence[str], rng: np.random.Generator) -> str:
+def _pick(options: Sequence[T], rng: np.random.Generator) -> T:
     return options[int(rng.integers(len(options)))]
 
 
@@ -269,7 +271,7 @@ def describe(
     facts: Sequence[Fact], verdict: Verdict, gap: float, category: str, rng: np.random.Generator
 ) -> str:
     """One difference description of a pair: its stated facts and the overall verdict, said one random way."""
-    voice = _pick(voices(category), rng)  # type: ignore[arg-type]
+    voice = _pick(voices(category), rng)
     sentences = [fact_clause(chunk, voice, rng)[0] for chunk in _chunks(facts, rng)]
     if not sentences:
         sentences = [_sentence(_pick(_SAME, rng).format(role=voice.role))]
