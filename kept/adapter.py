@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import torch
 
 from adrbench.dataset import Dataset
-from adrbench.errors import AdrbenchError, ConfigError
+from adrbench.errors import AdrbenchError, ConfigError, DataError
 from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 from adrbench.seeding import seed_everything
@@ -47,7 +47,7 @@ class KeptModel(Model):
         self.batch_size = DECODE_BATCH
         self.state: KeptState | None = None
         self.history: list[dict[str, float]] = []
-        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments)
+        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual)
         self._encoded: dict[str, dict[str, Any]] = {}
 
     def config(self) -> dict[str, Any]:
@@ -104,12 +104,11 @@ class KeptModel(Model):
             ids = todo[i : i + ENCODE_BATCH]
             ok: list[str] = []
             for vid in ids:
-                try:
-                    data.keypoints(vid)
+                try:  # keypoints (and, with a visual encoder, the video's frames)
+                    self._features.get(data, vid)
                 except (AdrbenchError, OSError) as exc:  # a missing or malformed file, named by the loader
                     self._encoded[vid] = {"error": f"{type(exc).__name__}: {exc}"}
                     continue
-                self._features.get(data, vid)
                 ok.append(vid)
             if not ok:
                 continue
@@ -207,7 +206,17 @@ class KeptModel(Model):
         self.state = loaded
         # the checkpoint decides the network; how to decode and where to run stay the caller's choice
         self.cfg = replace(loaded.net.cfg, **{f: getattr(self.cfg, f) for f in INFERENCE_FIELDS})
-        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments)
+        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual)
+        saved = loaded.meta.get("visual")
+        if saved is not None and saved["fingerprint"] != self._features.visual_fingerprint():
+            raise DataError(
+                Path(directory) / "kept.json",
+                f"the checkpoint was trained on the features of visual encoder {saved['encoder']!r} with "
+                f"fingerprint {saved['fingerprint']}; {self.cfg.visual!r} now has "
+                f"{self._features.visual_fingerprint()}",
+                field="meta.visual.fingerprint",
+                hint="use the encoder files it was trained with, or retrain",
+            )
         self._encoded.clear()
         return True
 
@@ -223,6 +232,7 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: KeptInputs) -> tup
     seed_everything(seed)
     videos = data.videos_of("train")
     index = {v.id: i for i, v in enumerate(videos)}
+    cache.check_videos(data, [v.id for v in videos])
     feats = cache.batch(data, [v.id for v in videos])
     classify = bool(data.label_names)
     scores = [v.score for v in videos if v.score is not None]
@@ -247,6 +257,8 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: KeptInputs) -> tup
         "node_dim": int(feats["nodes"].shape[-1]),
         "traj_dim": int(feats["joints"].shape[-1]),
     }
+    if cfg.visual:  # the checkpoint is only valid with the very encoder whose features it was trained on
+        meta["visual"] = {"encoder": cfg.visual, "fingerprint": cache.visual_fingerprint()}
     state = build_net(
         cfg, meta, vocab_texts=descriptions, recaser=Recaser.build(descriptions) if pairs else None
     )

@@ -9,18 +9,25 @@ frame's speed. Three views are kept:
   (left then right for sports, the four manipulators for surgery) rather than averaged, so that a node still
   tells an asymmetric left/right movement apart; groups with fewer joints are zero-padded;
 - `joints`  S×P×(N/S·5): each joint's statistics trajectory within each of S score segments — F_K's input K.
+
+With a visual encoder (`-M visual=<HF name or folder>`, paper §3.1: f_V = E_V(V)), `frames` is instead the frozen
+encoder's features of the decoded frames at the same N keyframe centres (`adrbench.features`, cached per video);
+the tree nodes and the graph keep reading the keypoints.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
 
 from adrbench.data.kinematics import N_STATS, joint_statistics
 from adrbench.dataset import Dataset, Skeleton
+from adrbench.errors import ConfigError
 from adrbench.features.cache import FeatureCache, array_hash, cache_key
+from adrbench.features.extract import FeatureExtractor
+from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import dumps
 
 INPUTS_VERSION = 1  # bump when video_features changes its output for the same keypoints
@@ -68,15 +75,45 @@ def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, se
     return VideoFeatures(frames.astype(np.float32), nodes, joints.astype(np.float32))
 
 
+def to_keyframes(rows: np.ndarray, keyframes: int) -> np.ndarray:
+    """R×D encoder rows as N×D: an image encoder gives one row per keyframe already; a video encoder's fewer rows
+    (VideoMAE: one per tubelet, X-CLIP: one) each cover an equal stretch of the clip and are repeated over it."""
+    index = (np.arange(keyframes) * len(rows)) // keyframes
+    return np.ascontiguousarray(rows[index], dtype=np.float32)
+
+
 class KeptInputs:
     """KEPT's inputs per video id, computed once: kept in memory for this model, and stored in adrbench's feature
     cache (keyed by the keypoints' hash, the skeleton, N and S) so later runs and processes read them back.
-    `batch` stacks them as tensors for a list of video ids."""
+    `batch` stacks them as tensors for a list of video ids. With `visual`, `frames` holds the visual encoder's
+    features (cached by the video file's hash and the encoder's fingerprint)."""
 
-    def __init__(self, keyframes: int, segments: int, cache: FeatureCache | None = None) -> None:
+    def __init__(
+        self, keyframes: int, segments: int, cache: FeatureCache | None = None, visual: str = ""
+    ) -> None:
         self.keyframes, self.segments = keyframes, segments
         self.cache = cache if cache is not None else FeatureCache()
         self._store: dict[str, VideoFeatures] = {}
+        self.visual = (
+            FeatureExtractor(FeatureSpec("visual", keyframes, visual), self.cache) if visual else None
+        )
+
+    def visual_fingerprint(self) -> str | None:
+        """The visual encoder's fingerprint (hub name and revision, or a hash of the folder's files)."""
+        return self.visual._visual_encoder().fingerprint if self.visual is not None else None
+
+    def check_videos(self, data: Dataset, video_ids: list[str]) -> None:
+        """With a visual encoder, every video needs its file: a keypoint-only task is refused before training."""
+        if self.visual is None:
+            return
+        missing = [v for v in video_ids if not data.videos[v].video_path]
+        if missing:
+            raise ConfigError(
+                f"kept: visual={self.visual.spec.visual} reads each video's frames, but {len(missing)} of "
+                f"{data.task}'s {len(video_ids)} training videos have no video file (first: {missing[0]!r}); "
+                "keypoint-only data keeps the pose stream (leave visual unset), and the embedded twins write "
+                "videos with -T render_video=true"
+            )
 
     def _key(self, keypoints: np.ndarray, skeleton: Skeleton) -> str:
         settings = {"source": "kept-inputs", "version": INPUTS_VERSION, "keyframes": self.keyframes,
@@ -94,6 +131,9 @@ class KeptInputs:
                 feats = video_features(kp, data.skeleton, self.keyframes, self.segments)
                 self.cache.put(key, asdict(feats), {"video_id": video_id, "source": "kept-inputs"})
                 self._store[video_id] = feats
+            if self.visual is not None:
+                rows = self.visual.features(data, data.videos[video_id])
+                self._store[video_id] = replace(self._store[video_id], frames=to_keyframes(rows, self.keyframes))
         return self._store[video_id]
 
     def batch(self, data: Dataset, video_ids: list[str]) -> dict[str, torch.Tensor]:
