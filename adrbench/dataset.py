@@ -57,15 +57,19 @@ class Dataset:
 
     def items(self, split: str) -> list[Pair] | list[Video]:
         """The evaluation items of a split, in a fixed order."""
-        if self.unit == "pair":
-            return self.pair_items(split)
-        return [self.videos[i] for i in self.splits[split]]
+        return self.pair_items(split) if self.unit == "pair" else self.video_items(split)
 
     def pair_items(self, split: str) -> list[Pair]:
         """The pairs of a split of a pair task (its items, typed as pairs); a ValueError for a video task."""
         if self.unit != "pair":
             raise ValueError(f"task {self.task!r} evaluates videos, not pairs")
         return [self.pairs[i] for i in self.splits[split]]
+
+    def video_items(self, split: str) -> list[Video]:
+        """The videos of a split of a video task (its items, typed as videos); a ValueError for a pair task."""
+        if self.unit != "video":
+            raise ValueError(f"task {self.task!r} evaluates pairs, not videos")
+        return [self.videos[i] for i in self.splits[split]]
 
     def keypoints(self, video_id: str) -> np.ndarray:
         """The video's keypoints as a float32 array T×P×3 (P = len(skeleton.joints)), loaded once and kept."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
@@ -48,11 +49,12 @@ def evaluate(
         return metrics
     from adrbench.protocols import protocol_groups, protocol_metrics
 
-    both = [*predictions, *swapped]
+    pair_predictions = cast(list[PairPrediction], list(predictions))  # score_predictions checked their kind
+    both = [*pair_predictions, *swapped]
     found = protocol_metrics(data, split, both, k=CHOICES, seed=seed, n_bootstrap=n_bootstrap)
     metrics["metrics"].update(found if describes else _text_not_applicable(found))
     categories = metrics.setdefault("groups", {}).setdefault("category", {})
-    groups = protocol_groups(data, split, list(predictions), n_bootstrap=n_bootstrap, seed=seed)
+    groups = protocol_groups(data, split, pair_predictions, n_bootstrap=n_bootstrap, seed=seed)
     for name, group in groups.items():
         entry = categories.setdefault(name, {"n_items": group["n_items"], "metrics": {}})
         entry["metrics"].update(group["metrics"] if describes else _text_not_applicable(group["metrics"]))
@@ -71,7 +73,8 @@ def evaluate_files(
 ) -> dict:
     """`evaluate` of a predictions file and, optionally, its (B,A) twin, both read strictly."""
     preds = read_predictions(predictions, data, split)
-    twin = read_predictions(swapped, data, split, swapped=True) if swapped is not None else []
+    # a (B,A) file is only read for pairs, so its records are PairPredictions
+    twin = cast(list[PairPrediction], read_predictions(swapped, data, split, swapped=True) if swapped is not None else [])
     return evaluate(
         data,
         preds,

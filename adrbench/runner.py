@@ -12,9 +12,9 @@ import dataclasses
 import json
 import math
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from adrbench import provenance
 from adrbench.atomic import staged_dir
@@ -62,7 +62,9 @@ def _load(
     split: str,
     limit: int | None,
 ) -> Dataset:
-    data = get_task(task).load(Path(data_root) if data_root else None, seed=seed, **task_args)
+    data = get_task(task).load(
+        Path(data_root) if data_root else None, seed=seed, extracted_keypoints=True, **task_args
+    )
     if split not in data.splits:
         raise ConfigError(f"task {task!r} has no split {split!r}; it has {sorted(data.splits)}")
     if limit is not None:
@@ -223,12 +225,15 @@ def _predict_pass(
         for start in range(0, len(pending), step):
             batch = pending[start : start + step]
             shown = [swap_pair(p) for p in batch] if swap else batch
-            preds = [_finite(p) for p in model.predict(data, shown)]
-            _check_batch(config.model, [it.id for it in shown], preds, record)
-            if swap:
-                preds = [unswap_prediction(p) for p in preds]
-            elif data.unit == "pair":
-                preds = answer_protocols(model, data, batch, preds, k=CHOICES, seed=config.seed)
+            preds: Sequence[Prediction] = [_finite(p) for p in model.predict(data, shown)]
+            _check_batch(config.model, [it.id for it in shown], list(preds), record)
+            if data.unit == "pair":  # _check_batch has made sure they are all PairPredictions
+                pair_preds = cast(list[PairPrediction], preds)
+                preds = (
+                    [unswap_prediction(p) for p in pair_preds]
+                    if swap
+                    else answer_protocols(model, data, batch, pair_preds, k=CHOICES, seed=config.seed)
+                )
             for pred in preds:
                 append_record(handle, pred)
                 done[prediction_id(pred)] = pred

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -58,7 +59,8 @@ def _weights(
     if n_bootstrap <= 0 or not clusters:
         return [None] * len(kinds)
     w = cluster_weights(clusters, n_bootstrap, seed, dtype=np.float64)  # float once, for every metric
-    out, start = [], 0
+    out: list[np.ndarray | None] = []
+    start = 0
     for _, idx in kinds:
         out.append(w[:, start : start + len(idx)])
         start += len(idx)
@@ -146,8 +148,11 @@ def _boot_fields(n_bootstrap: int, seed: int, resample: str) -> dict[str, str | 
     return {"ci": "percentile-95", "bs": n_bootstrap, "rs": seed, "resample": resample}
 
 
-def _index(predictions: Sequence[Prediction], kind: type) -> dict[str, Prediction]:
-    by_id: dict[str, Prediction] = {}
+P = TypeVar("P", PairPrediction, VideoPrediction)
+
+
+def _index(predictions: Sequence[Prediction], kind: type[P]) -> dict[str, P]:
+    by_id: dict[str, P] = {}
     for pred in predictions:
         if not isinstance(pred, kind):
             raise ConfigError(
@@ -183,7 +188,7 @@ NOT_APPLICABLE = "not applicable"
 def _pair_scores(
     dataset: Dataset, split: str, by_id: dict, n_bootstrap: int, seed: int, result: dict, describes: bool
 ) -> None:
-    pairs = dataset.items(split)
+    pairs = dataset.pair_items(split)
     failures = result["failures"]["by_field"]
     sides, texts = _Items(), _Items()
     truth: list[float] = []
@@ -238,7 +243,7 @@ def _pair_scores(
 def _video_scores(
     dataset: Dataset, split: str, by_id: dict, n_bootstrap: int, seed: int, result: dict
 ) -> None:
-    videos = dataset.items(split)
+    videos = dataset.video_items(split)
     failures = result["failures"]["by_field"]
     failed: set[str] = set()
     scored = _Items()
@@ -261,21 +266,21 @@ def _video_scores(
                 scored.add(video.id, (video.id,))
                 truth.append(video.score)
                 pred.append(float(p.score))
-        for name, (items, t, q) in labelled.items():
-            if name not in video.labels:
+        for label_name, (items, t, q) in labelled.items():
+            if label_name not in video.labels:
                 continue
-            if p is None or name not in p.labels:
+            if p is None or label_name not in p.labels:
                 failures["labels"] += 1
                 failed.add(video.id)
                 continue
             items.add(video.id, (video.id,))
-            t.append(video.labels[name])
-            q.append(p.labels[name])
+            t.append(video.labels[label_name])
+            q.append(p.labels[label_name])
     result["n_failed"] = len(failed)
     coverage: dict[str, float | None] = {"score": len(truth) / n_with_score} if n_with_score else {}
-    for name, (items, _, _) in labelled.items():
-        n_gt = sum(1 for v in videos if name in v.labels)
-        coverage[f"labels:{name}"] = len(items.ids) / n_gt if n_gt else None
+    for label_name, (items, _, _) in labelled.items():
+        n_gt = sum(1 for v in videos if label_name in v.labels)
+        coverage[f"labels:{label_name}"] = len(items.ids) / n_gt if n_gt else None
     result["failures"]["coverage"] = coverage
     boot = _boot_fields(n_bootstrap, seed, "item")
     t_arr, p_arr = np.asarray(truth, dtype=np.float64), np.asarray(pred, dtype=np.float64)
@@ -333,13 +338,13 @@ def score_predictions(
 
 def _paired_inputs(
     dataset: Dataset, split: str, preds: Sequence[Prediction], metric: str
-) -> tuple[dict[str, float | str | int], list[tuple[str, str]]]:
+) -> tuple[dict[str, float | str | int], dict[str, tuple[str, ...]]]:
     """Per-item answers of one system for `metric`: item key → value, and each item's cluster ids."""
+    out: dict[str, float | str | int] = {}
+    clusters: dict[str, tuple[str, ...]] = {}
     if dataset.unit == "pair":
         by_id = _index(preds, PairPrediction)
-        out: dict = {}
-        clusters: dict = {}
-        for pair in dataset.items(split):
+        for pair in dataset.pair_items(split):
             p = by_id.get(pair.id)
             if metric in TEXT_KEYS:
                 if pair.description is not None:
@@ -353,16 +358,15 @@ def _paired_inputs(
                     clusters[f"{pair.id}#{side}"] = (vid,)
         return out, clusters
     by_vid = _index(preds, VideoPrediction)
-    out, clusters = {}, {}
     label = metric[3:] if metric.startswith("f1_") else None
-    for video in dataset.items(split):
-        p = by_vid.get(video.id)
-        if p is None:
+    for video in dataset.video_items(split):
+        vp = by_vid.get(video.id)
+        if vp is None:
             continue
-        if label is not None and label in video.labels and label in p.labels:
-            out[video.id] = p.labels[label]
-        elif label is None and p.score is not None and video.score is not None:
-            out[video.id] = float(p.score)
+        if label is not None and label in video.labels and label in vp.labels:
+            out[video.id] = vp.labels[label]
+        elif label is None and vp.score is not None and video.score is not None:
+            out[video.id] = float(vp.score)
         else:
             continue
         clusters[video.id] = (video.id,)

@@ -117,7 +117,7 @@ def protocol_metrics(
 
     out.update(part_metrics(data, pairs, ab, **boot))
     if any(len(references_of(p)) > 1 for p in pairs):
-        out.update(multi_reference_metrics(pairs, ab, MULTIREF_KEYS, **boot))
+        out.update(multi_reference_metrics(pairs, ab, MULTIREF_KEYS, n_bootstrap=n_bootstrap, seed=seed))
     return out
 
 

@@ -52,6 +52,10 @@ def test_visual_stream_reads_the_encoders_features_of_the_keyframes(video_pairs,
     np.testing.assert_allclose(model._features.get(video_pairs, "train0").frames, encoder.encode(frames))
     preds = model.predict(video_pairs, video_pairs.items("test"))
     assert all(p.score_1 is not None and isinstance(p.description, str) for p in preds)
+    assert model._features.visual is not None and model._features.visual.computed == len(video_pairs.videos)
+    again = KeptModel(**TINY_ARGS, visual=str(tiny_clip))  # a second run reads every video's features back
+    again.fit(video_pairs, seed=0)
+    assert again._features.visual is not None and again._features.visual.computed == 0
     pose = KeptModel(**TINY_ARGS)
     pose.fit(video_pairs, seed=0)
     assert pose.fitted.meta["frame_dim"] != 16 and "visual" not in pose.fitted.meta
