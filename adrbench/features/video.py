@@ -117,16 +117,20 @@ def iter_frames(source: Source, name: str | Path, chunk: int = 16) -> Iterator[t
 
 
 def write_video(
-    path: str | Path,
+    target: str | Path | BinaryIO,
     frames: np.ndarray,
     fps: int = 30,
     codec: str = "mpeg4",
     options: dict[str, str] | None = None,
+    container_format: str | None = None,
+    container_options: dict[str, str] | None = None,
 ) -> None:
-    """Write T×H×W×3 uint8 RGB frames as a video file (used by tests and benchmarks to make inputs)."""
+    """Write T×H×W×3 uint8 RGB frames as a video, to a file or a binary handle (then name `container_format`):
+    the twins' rendered videos, and the inputs that tests and benchmarks make."""
     av = _av()
     frames = np.asarray(frames, dtype=np.uint8)
-    with av.open(str(path), mode="w") as container:
+    where = str(target) if isinstance(target, str | Path) else target
+    with av.open(where, mode="w", format=container_format, options=container_options or {}) as container:
         stream = container.add_stream(codec, rate=fps, options=options or {})
         stream.height, stream.width = frames.shape[1], frames.shape[2]
         stream.pix_fmt = "yuv420p"

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from adrbench.errors import ConfigError
-
 SIZE = 128
 DISTANCE, ELEVATION, FOCAL = 4.0, np.radians(10.0), 190.0  # metres, radians, pixels
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip member timestamps: byte-identical archives
@@ -58,20 +56,11 @@ def draw(pixels: np.ndarray, edges: Sequence[tuple[int, int]], size: int = SIZE)
 
 def encode(frames: np.ndarray, fps: float) -> bytes:
     """The frames as H.264 in MP4, deterministically (one thread, bit-exact muxing and encoding)."""
-    try:
-        import av
-    except ImportError:
-        raise ConfigError("rendering videos needs PyAV and Pillow: pip install 'adrbench[pose]'") from None
+    from adrbench.features.video import write_video
+
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4", options={"fflags": "+bitexact"}) as container:
-        stream = container.add_stream("libx264", rate=int(round(fps)), options={"threads": "1", "preset": "ultrafast"})
-        stream.height, stream.width = frames.shape[1], frames.shape[2]
-        stream.pix_fmt = "yuv420p"
-        for image in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    write_video(buffer, frames, int(round(fps)), "libx264", {"threads": "1", "preset": "ultrafast"},
+                container_format="mp4", container_options={"fflags": "+bitexact"})  # fmt: skip
     return buffer.getvalue()
 
 
