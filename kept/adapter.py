@@ -62,7 +62,7 @@ class KeptModel(Model):
         return self.state
 
     def fit(self, data: Dataset, seed: int) -> None:
-        with torch_threads(self.cfg.threads):
+        with torch_threads(self.cfg.threads, self.cfg.device == "cpu"):
             self._fit(data, seed)
 
     def _fit(self, data: Dataset, seed: int) -> None:
@@ -114,7 +114,7 @@ class KeptModel(Model):
                 continue
             feats = self._features.batch(data, ok)
             feats["activity"] = activity_ids(state.meta, [data.videos[v] for v in ok])
-            with torch.no_grad(), torch_threads(self.cfg.threads):
+            with torch.no_grad(), torch_threads(self.cfg.threads, self.cfg.device == "cpu"):
                 enc = net.encode({k: v.to(self.cfg.device) for k, v in feats.items()})
             for j, vid in enumerate(ok):
                 self._encoded[vid] = {
@@ -133,7 +133,7 @@ class KeptModel(Model):
         return float(lo + (hi - lo) * torch.sigmoid(enc["out"][0]))
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        with torch_threads(self.cfg.threads):
+        with torch_threads(self.cfg.threads, self.cfg.device == "cpu"):
             return self._predict(data, items)
 
     def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:

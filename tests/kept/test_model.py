@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,39 @@ def test_threads_are_set_for_the_model_and_restored(tiny_pairs, monkeypatch) -> 
     assert seen == [before + 1] and torch.get_num_threads() == before
     model.predict(tiny_pairs, tiny_pairs.items("test")[:1])
     assert torch.get_num_threads() == before
+
+
+TRAIN_AND_HASH = """
+import hashlib, sys, torch
+sys.path.insert(0, sys.argv[1])
+from kept_fixtures import TINY_ARGS, make_dataset
+from kept.adapter import KeptModel
+torch.set_num_threads(2)
+data = make_dataset(n_train=24, n_test=4)
+model = KeptModel(**{**TINY_ARGS, "epochs": "3", "d": "64", "heads": "4", "batch": "32", "keyframes": "16",
+                     "segments": "4", "max_text_tokens": "32"})
+model.fit(data, seed=0)
+digest = hashlib.sha256()
+for _, value in sorted(model.fitted.net.state_dict().items()):
+    digest.update(value.numpy().tobytes())
+print(digest.hexdigest(), torch.are_deterministic_algorithms_enabled())
+"""
+
+
+def test_two_processes_on_two_threads_train_the_same_weights() -> None:
+    """Without deterministic kernels, two processes on 2 threads trained other weights (a CPU backward kernel
+    accumulates in a varying order); the caller's setting (off) is restored after training."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    here = str(Path(__file__).parent)
+    outs = [
+        subprocess.run([sys.executable, "-c", TRAIN_AND_HASH, here], capture_output=True, text=True, env=env,
+                       check=True).stdout.split()  # fmt: skip
+        for _ in range(2)
+    ]
+    assert outs[0] == outs[1] and outs[0][1] == "False"
 
 
 def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
