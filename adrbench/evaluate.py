@@ -73,13 +73,13 @@ def evaluate_files(
 ) -> dict:
     """`evaluate` of a predictions file and, optionally, its (B,A) twin, both read strictly."""
     preds = read_predictions(predictions, data, split)
+    twin = read_predictions(swapped, data, split, swapped=True) if swapped is not None else []
     # a (B,A) file is only read for pairs, so its records are PairPredictions
-    twin = cast(list[PairPrediction], read_predictions(swapped, data, split, swapped=True) if swapped is not None else [])
     return evaluate(
         data,
         preds,
         split,
-        swapped=twin,
+        swapped=cast(list[PairPrediction], twin),
         n_bootstrap=n_bootstrap,
         seed=seed,
         outputs=outputs,  # type: ignore[arg-type]

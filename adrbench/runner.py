@@ -173,7 +173,7 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
     return True
 
 
-def _check_batch(model_name: str, batch_ids: list[str], preds: list[Prediction], record: type) -> None:
+def _check_batch(model_name: str, batch_ids: list[str], preds: Sequence[Prediction], record: type) -> None:
     got = [prediction_id(p) if isinstance(p, record) else None for p in preds]
     if got != batch_ids:
         raise AdrbenchError(
@@ -226,7 +226,7 @@ def _predict_pass(
             batch = pending[start : start + step]
             shown = [swap_pair(p) for p in batch] if swap else batch
             preds: Sequence[Prediction] = [_finite(p) for p in model.predict(data, shown)]
-            _check_batch(config.model, [it.id for it in shown], list(preds), record)
+            _check_batch(config.model, [it.id for it in shown], preds, record)
             if data.unit == "pair":  # _check_batch has made sure they are all PairPredictions
                 pair_preds = cast(list[PairPrediction], preds)
                 preds = (

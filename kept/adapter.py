@@ -6,6 +6,7 @@ import logging
 import math
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -61,8 +62,12 @@ class KeptModel(Model):
             raise RuntimeError("kept: fit() or load() the model first")
         return self.state
 
+    def _torch(self) -> AbstractContextManager[None]:
+        """Torch settings for KEPT's work: its thread count, deterministic kernels on CPU (adrbench.threads)."""
+        return torch_threads(self.cfg.threads, deterministic=self.cfg.device == "cpu")
+
     def fit(self, data: Dataset, seed: int) -> None:
-        with torch_threads(self.cfg.threads, self.cfg.device == "cpu"):
+        with self._torch():
             self._fit(data, seed)
 
     def _fit(self, data: Dataset, seed: int) -> None:
@@ -114,7 +119,7 @@ class KeptModel(Model):
                 continue
             feats = self._features.batch(data, ok)
             feats["activity"] = activity_ids(state.meta, [data.videos[v] for v in ok])
-            with torch.no_grad(), torch_threads(self.cfg.threads, self.cfg.device == "cpu"):
+            with torch.no_grad(), self._torch():
                 enc = net.encode({k: v.to(self.cfg.device) for k, v in feats.items()})
             for j, vid in enumerate(ok):
                 self._encoded[vid] = {
@@ -133,7 +138,7 @@ class KeptModel(Model):
         return float(lo + (hi - lo) * torch.sigmoid(enc["out"][0]))
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        with torch_threads(self.cfg.threads, self.cfg.device == "cpu"):
+        with self._torch():
             return self._predict(data, items)
 
     def _predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:

@@ -100,7 +100,7 @@ class KeptInputs:
 
     def visual_fingerprint(self) -> str | None:
         """The visual encoder's fingerprint (hub name and revision, or a hash of the folder's files)."""
-        return self.visual._visual_encoder().fingerprint if self.visual is not None else None
+        return self.visual.visual_encoder().fingerprint if self.visual is not None else None
 
     def check_videos(self, data: Dataset, video_ids: list[str]) -> None:
         """With a visual encoder, every video needs its file: a keypoint-only task is refused before training."""

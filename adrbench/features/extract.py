@@ -58,7 +58,7 @@ class FeatureExtractor:
         self._memory: dict[str, np.ndarray] = {}
         self.computed = 0
 
-    def _visual_encoder(self):  # type: ignore[no-untyped-def]
+    def visual_encoder(self):  # type: ignore[no-untyped-def]
         from adrbench.features.encoders import VisualEncoder
 
         if self._encoder is None:
@@ -68,7 +68,7 @@ class FeatureExtractor:
     def _settings(self) -> dict[str, object]:
         settings = self.spec.settings()
         if self.spec.source == "visual":
-            settings["encoder"] = self._visual_encoder().fingerprint
+            settings["encoder"] = self.visual_encoder().fingerprint
         return settings
 
     def _content(self, data: Dataset, video: Video) -> tuple[str | None, np.ndarray | None]:
@@ -117,7 +117,7 @@ class FeatureExtractor:
         path = video_path(data, video)
         with open_media(data.video_root, path) as handle:
             frames = read_keyframes(handle, self.spec.n_keyframes, name=str(resolve(data.video_root, path)))
-        return self._visual_encoder().encode(frames)
+        return self.visual_encoder().encode(frames)
 
     def extract(
         self, data: Dataset, videos: Sequence[Video], progress: Progress | None = None
