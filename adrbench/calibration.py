@@ -91,10 +91,80 @@ def _clip_features(data: Dataset, videos: Sequence[Video]) -> np.ndarray:
 
 def label_calibration(data: Dataset, split: str = "test") -> dict[str, float | None]:
     """F1 per error of the logistic floor, through the task's own metrics."""
-    labels = logistic_clip_statistics(data, split)
-    preds = [VideoPrediction(video_id=v.id, labels=labels[v.id]) for v in data.items(split)]
+    return _label_f1(data, split, logistic_clip_statistics(data, split))
+
+
+def _label_f1(data: Dataset, split: str, labels: dict[str, dict[str, int]]) -> dict[str, float | None]:
+    preds = [VideoPrediction(video_id=v.id, labels=labels.get(v.id, {})) for v in data.items(split)]
     metrics = evaluate(data, preds, split, n_bootstrap=0, outputs={"labels"})["metrics"]
     return {k: e["value"] for k, e in metrics.items() if k.startswith("f1")}
+
+
+def label_ceiling(data: Dataset, split: str = "test") -> dict[str, float | None]:
+    """F1 per error of the generator's latent fault (z below the prevalence quantile) against the annotated
+    labels: the labels' noise ceiling (annotators are unsure near the threshold)."""
+    from adrbench.data.synth.fitnessaqa_synth import PREVALENCE
+
+    labels = {
+        v.id: {n: int(p < PREVALENCE[n]) for n, p in v.meta["skill_by_error"].items()} for v in data.videos_of(split)
+    }
+    return _label_f1(data, split, labels)
+
+
+def _phase_measures(keypoints: np.ndarray, phases: dict[str, list[int]]) -> dict[str, list[float]]:
+    """Per error, the fault's own measure in its phase (frames from the generator's truth), read from the noisy
+    keypoints: elbow flexion over the top hold, knee flexion while pressing, shin lean and knee-vs-ankle width at
+    the bottom (the vertical is the standing legs' direction, not the tilted camera's)."""
+    kp = np.asarray(keypoints, dtype=np.float64)
+
+    def flexion(j: int, a: int, c: int) -> np.ndarray:
+        u, w = kp[:, a] - kp[:, j], kp[:, c] - kp[:, j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = np.sum(u * w, -1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(w, axis=-1))
+        return np.pi - np.arccos(np.clip(cos, -1.0, 1.0))
+
+    def summary(x: np.ndarray, phase: str) -> list[float]:
+        a, b = phases[phase]
+        seg = x[a : max(b, a + 1)]
+        seg = seg[np.isfinite(seg)]
+        if not seg.size:
+            return [0.0, 0.0, 0.0]
+        return [float(np.median(seg)), float(np.percentile(seg, 20)), float(np.percentile(seg, 80))]
+
+    if "top" in phases:  # OHP
+        elbow = np.nanmean(np.stack([flexion(7, 5, 9), flexion(8, 6, 10)]), axis=0)
+        knee = np.nanmean(np.stack([flexion(13, 11, 15), flexion(14, 12, 16)]), axis=0)
+        return {"OHP_elbow": summary(elbow, "top"), "OHP_knee": summary(knee, "press")}
+    knee = np.nanmean(np.stack([flexion(13, 11, 15), flexion(14, 12, 16)]), axis=0)
+    legs = np.nanmean(kp[:, 11:13] - kp[:, 15:17], axis=1)
+    straight = np.isfinite(knee) & (knee <= np.nanpercentile(knee, 20))
+    up = np.nanmean(legs[straight], axis=0)
+    up /= np.linalg.norm(up)
+    shin = kp[:, 13:15] - kp[:, 15:17]
+    with np.errstate(invalid="ignore"):
+        lean = np.nanmean(np.arccos(np.clip((shin @ up) / np.linalg.norm(shin, axis=-1), -1.0, 1.0)), axis=1)
+    flat = np.eye(3) - np.outer(up, up)  # widths measured in the floor's plane
+    ankles, knees = ((kp[:, j] - kp[:, j + 1]) @ flat for j in (15, 13))
+    width = np.linalg.norm(ankles, axis=-1) - np.linalg.norm(knees, axis=-1)
+    return {"Squat_forward": summary(lean, "bottom"), "Squat_inward": summary(width, "bottom")}
+
+
+def decisive_phase_probe(data: Dataset, split: str = "test") -> dict[str, float | None]:
+    """F1 per error of a logistic regression on the fault's own measure in its phase (`_phase_measures`, phases
+    located from the generator's truth): what looking at the right joints in the right phase gives."""
+    train, test = _train_test_videos(data, split)
+    measures = {v.id: _phase_measures(data.keypoints(v.id), v.meta["phase_frames"]) for v in [*train, *test]}
+    out: dict[str, dict[str, int]] = {v.id: {} for v in test}
+    for name in data.label_names:
+        tr = [v for v in train if name in v.labels]
+        te = [v for v in test if name in v.labels]
+        if not tr or not te or len({v.labels[name] for v in tr}) < 2:
+            continue
+        model = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=10, max_iter=2000))
+        model.fit(np.array([measures[v.id][name] for v in tr]), [v.labels[name] for v in tr])
+        for v, y in zip(te, model.predict(np.array([measures[v.id][name] for v in te])), strict=True):
+            out[v.id][name] = int(y)
+    return _label_f1(data, split, out)
 
 
 def generator_quality(data: Dataset, split: str = "test") -> dict[str, float]:

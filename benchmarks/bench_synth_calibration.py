@@ -6,7 +6,8 @@ adr-synth text (test split, true scores in every prediction so only the text var
 (correct content, other words) against the same words with the players swapped, another pair's description, the
 most common training description and one fixed sentence with the right winner, each scored against the pair's
 remaining references by the one evaluation path. Scores: the noise ceiling, ridge on clip statistics, the
-decisive-cell oracle, beside the measured leaderboard runs (leaderboards/measured/<task>/*/metrics.json). The
+decisive-cell oracle, beside the measured leaderboard runs; FitnessAQA labels: the noise ceiling, a logistic floor
+on clip statistics and a decisive-phase probe, beside the runs (leaderboards/measured/<task>/*/metrics.json). The
 checks the twin must pass are printed with ✓/✗ (the same checks as tests/data/test_synth_calibration.py).
 """
 
@@ -119,20 +120,24 @@ def main() -> None:
             )
 
         fit = get_task("fitnessaqa-synth").load(seed=args.seed)
-        floor = calibration.label_calibration(fit)
+        refs = {
+            "noise ceiling (generator's latent fault)": calibration.label_ceiling(fit),
+            "logistic on clip statistics": calibration.label_calibration(fit),
+            "decisive-phase probe (keypoints)": calibration.decisive_phase_probe(fit),
+        }
+        ceiling, floor, probe = refs.values()
         keys = tuple(sorted(floor))
         print("\n## fitnessaqa-synth (test split, F1)\n")
         runs = measured("fitnessaqa-synth", keys)
-        table({"logistic on clip statistics": floor, **{f"run: {k}": v for k, v in runs.items()}}, keys)
+        table({**refs, **{f"run: {k}": v for k, v in runs.items()}}, keys)
         for key in keys:
-            best = max((v[key] for v in runs.values() if v.get(key) is not None), default=None)
-            if best is not None:
-                results.append(
-                    check(
-                        f"{key}: a model ({best:.3f}) beats the logistic floor ({floor[key]:.3f})",
-                        best > (floor[key] or 0.0),
-                    )
-                )
+            c, f, o = (ref[key] or 0.0 for ref in (ceiling, floor, probe))
+            results.append(check(f"{key}: logistic floor {f:.3f} ≤ ceiling {c:.3f} − 0.05", f <= c - 0.05))
+            results.append(check(f"{key}: decisive-phase probe {o:.3f} ≥ floor {f:.3f} + 0.05", o >= f + 0.05))
+            best = max(runs, key=lambda k: runs[k].get(key) or 0.0, default=None)
+            if best is not None:  # the models' standing is stated, not a check on the twin
+                value = runs[best].get(key) or 0.0
+                print(f"    best run {best} {value:.3f}: {'above' if value > f else 'below'} the logistic floor")
     print(f"\n{sum(results)}/{len(results)} checks hold")
 
 

@@ -38,6 +38,26 @@ def test_scores_need_the_right_joints_at_the_right_time(adr):
     assert oracle >= ridge + 0.3  # looking at the decisive cells recovers most of what clip statistics miss
 
 
+@pytest.mark.parametrize("error", ["OHP_elbow", "OHP_knee", "Squat_forward", "Squat_inward"])
+def test_labels_need_the_right_phase(fitnessaqa_labels, error):
+    """No fault can be read from clip statistics as well as from its own phase: the walk-out / re-rack decoys and
+    per-person set-ups keep the logistic floor below the ceiling, the decisive-phase probe well above the floor."""
+    ceiling, floor, probe = (fitnessaqa_labels[name][f"f1_{error}"] for name in ("ceiling", "floor", "probe"))
+    assert ceiling >= 0.85
+    assert floor <= ceiling - 0.05
+    assert probe >= floor + 0.05
+
+
+@pytest.fixture(scope="module")
+def fitnessaqa_labels(fitnessaqa_synth_dir):
+    data = get_task("fitnessaqa-synth").load()
+    return {
+        "ceiling": calibration.label_ceiling(data),
+        "floor": calibration.label_calibration(data),
+        "probe": calibration.decisive_phase_probe(data),
+    }
+
+
 @pytest.mark.parametrize("key", ["judge_winner_accuracy", "probe_acc", "mcq_acc"])
 def test_content_protocols_see_a_role_swap(text_rows, key):
     held = text_rows[HELD][key]
@@ -67,7 +87,7 @@ def test_ohp_knee_fault_is_not_the_largest_knee_bend():
     labels, bends = [], []
     for _ in range(400):
         z = {name: float(rng.normal()) for name in fitnessaqa_synth.LABEL_FILES["OHP"]}
-        kp, intervals = fitnessaqa_synth._ohp(rng, z, int(rng.integers(45, 91)))
+        kp, intervals, _ = fitnessaqa_synth._ohp(rng, z, int(rng.integers(45, 91)))
         knee = np.pi - fitnessaqa_synth._joint_angle(kp, 13, 11, 15)
         labels.append(bool(intervals["OHP_knee"]))
         bends.append(float(np.nanmax(knee)))

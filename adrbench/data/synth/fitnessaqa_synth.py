@@ -34,6 +34,8 @@ KNEE_BEND = 0.35  # rad: knee flexion above this while the bar goes up = leg dri
 #: Annotators mark a fault as present with probability Φ((measured − threshold) / this share of the threshold):
 #: borderline clips are labelled inconsistently, as by people watching a video.
 LABEL_SOFTNESS = 0.15
+#: Share of clips with a walk-out / re-rack movement outside the rep that mimics a fault's signature.
+DECOY_SHARE = 0.75
 DECISIVE = {"Squat_forward": "knee", "Squat_inward": "knee", "OHP_knee": "knee", "OHP_elbow": "elbow"}
 _Z = NormalDist()
 
@@ -44,16 +46,28 @@ def _ease(n: int, start: float, end: float) -> np.ndarray:
     return 0.5 * (1.0 - np.cos(np.pi * u))
 
 
-def _rep(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(movement 0 → 1 → 0 over the rep, mask of the hold at its peak): down/up phases and a hold of
-    varying lengths (tempo differs between people and reps)."""
-    start, hold = rng.uniform(0.05, 0.2), rng.uniform(0.05, 0.25)
+def _rep(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(movement 0 → 1 → 0 over the rep, mask of the hold at its peak, a decoy bump 0 → 1 → 0 outside the rep):
+    down/up phases and a hold of varying lengths (tempo differs between people and reps); in DECOY_SHARE of the
+    clips a walk-out or re-rack movement over 20–40 % of the clip before or after the rep (zeros otherwise)."""
+    width = rng.uniform(0.2, 0.4) if rng.random() < DECOY_SHARE else 0.0
+    before = rng.random() < 0.5
+    lo, hi = (width, 1.0) if before else (0.0, 1.0 - width)
+
+    def at(f: float) -> float:  # a fraction of the rep's own window → a fraction of the clip
+        return lo + f * (hi - lo)
+
+    start, hold = rng.uniform(0.05, 0.35), rng.uniform(0.05, 0.25)
     down = rng.uniform(0.2, 0.35)
     peak = start + down
     up = rng.uniform(0.2, 0.35)
-    move = _ease(n, start, peak) - _ease(n, peak + hold, min(peak + hold + up, 0.98))
+    move = _ease(n, at(start), at(peak)) - _ease(n, at(peak + hold), at(min(peak + hold + up, 0.98)))
     u = np.arange(n) / n
-    return move, (u >= peak) & (u <= peak + hold)
+    decoy = np.zeros(n)
+    if width:
+        a = 0.01 if before else 1.0 - width
+        decoy = _ease(n, a, a + width / 3) - _ease(n, a + 2 * width / 3, a + width - 0.01)
+    return move, (u >= at(peak)) & (u <= at(peak + hold)), decoy
 
 
 def _noise(n: int, rng: np.random.Generator, size: float) -> np.ndarray:
@@ -91,13 +105,25 @@ def _annotated(flags: np.ndarray, excess: float, threshold: float, rng: np.rando
     return marked
 
 
-def _squat(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndarray, dict[str, list]]:
-    move, bottom = _rep(n, rng)
+Phases = dict[str, list[int]]
+
+
+def _frames(mask: np.ndarray) -> list[int]:
+    """[first, last + 1] frame of a phase mask (the truth's `phase_frames`)."""
+    idx = np.flatnonzero(mask)
+    return [int(idx[0]), int(idx[-1]) + 1] if idx.size else [0, 0]
+
+
+def _squat(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndarray, dict[str, list], Phases]:
+    move, bottom, step = _rep(n, rng)
     depth = rng.uniform(0.7, 1.05)
-    hip = 1.3 * depth * move + _noise(n, rng, 0.02)
+    hip = rng.uniform(1.1, 1.5) * depth * move + _noise(n, rng, 0.02)  # hip- or knee-dominant squatters
     knee = 1.6 * depth * move + _noise(n, rng, 0.02)
     base_lean = float(np.max(knee - hip))
     knee = knee + max(0.0, SHIN_LEAN - base_lean + _fault(z["Squat_forward"], "Squat_forward", 0.3)) * move
+    # the walk-out / re-rack step: knees forward with the hips high — as much shin lean as a fault, no fault
+    stride = rng.uniform(0.3, 1.3)
+    hip, knee = hip + 0.3 * stride * step, knee + 1.3 * stride * step
     inward = max(0.0, VALGUS / 2 + _fault(z["Squat_inward"], "Squat_inward", 0.03)) * move
     angles = {
         "hip": np.stack([hip, hip], 1),
@@ -121,14 +147,17 @@ def _squat(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.nd
         "Squat_forward": _annotated(forward, float(lean[bottom].max() - SHIN_LEAN), SHIN_LEAN, rng),
         "Squat_inward": _annotated(caving, float(gap[bottom].max() - VALGUS), VALGUS, rng),
     }
-    return kp, labels
+    return kp, labels, {"bottom": _frames(bottom)}
 
 
-def _ohp(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndarray, dict[str, list]]:
-    move, top = _rep(n, rng)
+def _ohp(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndarray, dict[str, list], Phases]:
+    move, top, lower = _rep(n, rng)
     lockout = max(0.05, LOCKOUT + _fault(z["OHP_elbow"], "OHP_elbow", 0.25))
-    elbow = 2.3 - (2.3 - lockout) * move + _noise(n, rng, 0.02)
-    shoulder = 0.4 + 2.5 * move + _noise(n, rng, 0.02)
+    rack, reach = rng.uniform(1.9, 2.5), rng.uniform(2.2, 2.8)  # how people hold the bar and press it
+    # unracking / re-racking: the bar lowered to the thighs on straight arms — elbows as straight as a lockout
+    hang = rng.uniform(0.05, 0.6)
+    elbow = rack - (rack - lockout) * move - (rack - hang) * lower + _noise(n, rng, 0.02)
+    shoulder = 0.4 + reach * move - 0.35 * lower + _noise(n, rng, 0.02)
     rising = np.gradient(move) > 0
     drive = max(0.02, KNEE_BEND + _fault(z["OHP_knee"], "OHP_knee", 0.25)) * rising * move
     drive = np.convolve(drive, np.ones(5) / 5, mode="same")
@@ -152,7 +181,7 @@ def _ohp(rng: np.random.Generator, z: dict[str, float], n: int) -> tuple[np.ndar
             (knee_flex > KNEE_BEND) & pressing, float(knee_flex[pressing].max() - KNEE_BEND), KNEE_BEND, rng
         ),
     }
-    return kp, labels
+    return kp, labels, {"top": _frames(top), "press": _frames(pressing)}
 
 
 def _joint_angle(kp: np.ndarray, j: int, a: int, c: int) -> np.ndarray:
@@ -218,7 +247,7 @@ def generate_fitnessaqa(root: Path, seed: int, render_video: bool = False) -> di
             for key in keys:
                 z = {name: float(rng.normal()) for name in LABEL_FILES[exercise]}
                 n_frames = int(rng.integers(45, 91))
-                kp, intervals = (_squat if exercise == "Squat" else _ohp)(rng, z, n_frames)
+                kp, intervals, phases = (_squat if exercise == "Squat" else _ohp)(rng, z, n_frames)
                 for name in tables:
                     tables[name][key] = intervals[name]
                 np.save(kp_dir / f"{key}.npy", _camera(kp, rng), allow_pickle=False)
@@ -233,7 +262,8 @@ def generate_fitnessaqa(root: Path, seed: int, render_video: bool = False) -> di
                     },
                     "skill_by_error": {name: round(v, 4) for name, v in by_error.items()},
                     "decisive_groups": groups,
-                    "generator": "adrbench.synth.fitnessaqa/2",
+                    "phase_frames": phases,
+                    "generator": "adrbench.synth.fitnessaqa/3",
                 }
             _dump(splits_dir / f"{split}_keys.json", keys)
         for name, file in LABEL_FILES[exercise].items():
