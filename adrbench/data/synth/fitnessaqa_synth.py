@@ -4,7 +4,9 @@ Each clip has a latent z per error; the fault is present when z is below the nor
 prevalence, and its size grows with the distance below it. The fault bends the kinematics in one phase of the
 rep (Squat: extra knee flexion → shin leans forward, and a knee valgus shift, at the bottom; OHP: missing elbow
 lockout at the top, and leg drive while the bar goes up — a knee dip while settling before the press is not a
-fault), and the label intervals are then MEASURED from the clean joint positions in that phase with the
+fault; nor, in most clips, a walk-out or re-rack movement outside the rep that carries a fault's signature —
+knees forward, or arms straight — so that no fault can be read from clip-level statistics), and the label
+intervals are then MEASURED from the clean joint positions in that phase with the
 thresholds below and marked by a simulated annotator who is unsure near the threshold. Models see the body
 as a monocular estimator returns it: in a tilted camera's frame, with jitter, outliers, swaps and gaps.
 Writes Labels/error_*.json, Splits/*_keys.json (OHP in lower-case labels/ splits/ folders, as some users
