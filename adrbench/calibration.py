@@ -71,6 +71,14 @@ def ridge_clip_statistics(data: Dataset, split: str = "test") -> dict[str, float
 def logistic_clip_statistics(data: Dataset, split: str = "test") -> dict[str, dict[str, int]]:
     """video id → error labels from one logistic regression per error (C by 5-fold CV) on clip pose statistics,
     fitted on the training clips that carry the label: the labels' linear floor."""
+    return _logistic_labels(data, split, lambda name, videos: _clip_features(data, videos))
+
+
+def _logistic_labels(
+    data: Dataset, split: str, features: Callable[[str, Sequence[Video]], np.ndarray]
+) -> dict[str, dict[str, int]]:
+    """video id → error labels from one logistic regression per error on `features(error, videos)`, fitted on
+    the training clips that carry the label."""
     train, test = _train_test_videos(data, split)
     out: dict[str, dict[str, int]] = {v.id: {} for v in test}
     for name in data.label_names:
@@ -79,8 +87,8 @@ def logistic_clip_statistics(data: Dataset, split: str = "test") -> dict[str, di
         if not tr or not te or len({v.labels[name] for v in tr}) < 2:
             continue
         model = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=10, max_iter=2000))
-        model.fit(_clip_features(data, tr), [v.labels[name] for v in tr])
-        for v, y in zip(te, model.predict(_clip_features(data, te)), strict=True):
+        model.fit(features(name, tr), [v.labels[name] for v in tr])
+        for v, y in zip(te, model.predict(features(name, te)), strict=True):
             out[v.id][name] = int(y)
     return out
 
@@ -152,19 +160,10 @@ def _phase_measures(keypoints: np.ndarray, phases: dict[str, list[int]]) -> dict
 def decisive_phase_probe(data: Dataset, split: str = "test") -> dict[str, float | None]:
     """F1 per error of a logistic regression on the fault's own measure in its phase (`_phase_measures`, phases
     located from the generator's truth): what looking at the right joints in the right phase gives."""
-    train, test = _train_test_videos(data, split)
-    measures = {v.id: _phase_measures(data.keypoints(v.id), v.meta["phase_frames"]) for v in [*train, *test]}
-    out: dict[str, dict[str, int]] = {v.id: {} for v in test}
-    for name in data.label_names:
-        tr = [v for v in train if name in v.labels]
-        te = [v for v in test if name in v.labels]
-        if not tr or not te or len({v.labels[name] for v in tr}) < 2:
-            continue
-        model = make_pipeline(StandardScaler(), LogisticRegressionCV(Cs=10, max_iter=2000))
-        model.fit(np.array([measures[v.id][name] for v in tr]), [v.labels[name] for v in tr])
-        for v, y in zip(te, model.predict(np.array([measures[v.id][name] for v in te])), strict=True):
-            out[v.id][name] = int(y)
-    return _label_f1(data, split, out)
+    videos = [*data.videos_of("train"), *data.videos_of(split)]
+    measures = {v.id: _phase_measures(data.keypoints(v.id), v.meta["phase_frames"]) for v in videos}
+    labels = _logistic_labels(data, split, lambda name, vs: np.array([measures[v.id][name] for v in vs]))
+    return _label_f1(data, split, labels)
 
 
 def generator_quality(data: Dataset, split: str = "test") -> dict[str, float]:
