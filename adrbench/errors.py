@@ -34,3 +34,9 @@ class DataError(AdrbenchError):
 
 class ConfigError(AdrbenchError):
     """Bad arguments or options."""
+
+
+class Interrupted(AdrbenchError):
+    """Ctrl-C: the message says what was saved and how to go on; exit code 130, as a shell gives for SIGINT."""
+
+    exit_code = 130

@@ -72,18 +72,18 @@ def evaluate_files(
     outputs: Iterable[Output] = ALL_OUTPUTS,
 ) -> dict:
     """`evaluate` of a predictions file and, optionally, its (B,A) twin, both read strictly."""
+    preds, twin = read_files(data, predictions, split, swapped)
+    return evaluate(data, preds, split, swapped=twin, n_bootstrap=n_bootstrap, seed=seed, outputs=outputs)
+
+
+def read_files(
+    data: Dataset, predictions: Path, split: str = "test", swapped: Path | None = None
+) -> tuple[list[Prediction], list[PairPrediction]]:
+    """The predictions of a file and of its (B,A) twin (none without one), read strictly."""
     preds = read_predictions(predictions, data, split)
     twin = read_predictions(swapped, data, split, swapped=True) if swapped is not None else []
     # a (B,A) file is only read for pairs, so its records are PairPredictions
-    return evaluate(
-        data,
-        preds,
-        split,
-        swapped=cast(list[PairPrediction], twin),
-        n_bootstrap=n_bootstrap,
-        seed=seed,
-        outputs=outputs,  # type: ignore[arg-type]
-    )
+    return preds, cast(list[PairPrediction], twin)
 
 
 def needs_wordnet(data: Dataset, split: str, outputs: Iterable[Output] = ALL_OUTPUTS) -> bool:

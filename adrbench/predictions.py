@@ -8,7 +8,8 @@ naming the file, the line and the field. Whether every item must be there is the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ConfigDict
@@ -76,3 +77,27 @@ def read_predictions(
             check(path, line, pred)
         out.append(pred)
     return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a split a predictions file answers: `n_predicted` of its `n_items`, and whether those are its
+    first items (what `run --limit N` writes)."""
+
+    path: Path
+    n_predicted: int
+    n_items: int
+    first: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.n_predicted == self.n_items
+
+
+def coverage(
+    path: str | Path, predictions: Sequence[Prediction], data: Dataset, split: str = "test"
+) -> Coverage:
+    """The coverage of `predictions` (read from `path` by `read_predictions`) on `data`'s `split`."""
+    ids = data.splits[split]
+    found = {prediction_id(p) for p in predictions}
+    return Coverage(Path(path), len(found), len(ids), found == set(ids[: len(found)]))

@@ -19,12 +19,12 @@ from typing import Any, cast
 from adrbench import provenance
 from adrbench.atomic import staged_dir
 from adrbench.dataset import Dataset
-from adrbench.errors import AdrbenchError, ConfigError
-from adrbench.evaluate import CHOICES, check_wordnet, evaluate_files
+from adrbench.errors import AdrbenchError, ConfigError, Interrupted
+from adrbench.evaluate import CHOICES, check_wordnet, evaluate, evaluate_files, read_files
 from adrbench.jsonl import append_record, cut_torn_tail, write_json
 from adrbench.models import get_model_class
 from adrbench.models.base import ALL_OUTPUTS, Model, Output
-from adrbench.predictions import read_predictions
+from adrbench.predictions import Coverage, coverage, read_predictions
 from adrbench.records import PairPrediction, Prediction, VideoPrediction, prediction_id
 from adrbench.runs import (
     CONFIG_FILE,
@@ -37,7 +37,7 @@ from adrbench.runs import (
     RunResult,
 )
 from adrbench.seeding import seed_everything
-from adrbench.tasks import get_task
+from adrbench.tasks import get_task, task_family
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -67,26 +67,33 @@ def _load(
     )
     if split not in data.splits:
         raise ConfigError(f"task {task!r} has no split {split!r}; it has {sorted(data.splits)}")
-    if limit is not None:
-        data = dataclasses.replace(data, splits={**data.splits, split: data.splits[split][:limit]})
-    return data
+    return _limited(data, split, limit)
+
+
+def _limited(data: Dataset, split: str, limit: int | None) -> Dataset:
+    """`data` with `split` cut to its first `limit` items (all of them without a limit)."""
+    if limit is None:
+        return data
+    return dataclasses.replace(data, splits={**data.splits, split: data.splits[split][:limit]})
 
 
 def build_model(config: RunConfig, data: Dataset) -> Model:
-    """Instantiate the model and check it can run on the task."""
+    """Instantiate the model and check it can run on the task (its units, task families and `Model.check`)."""
     cls = get_model_class(config.model)  # cached by the import system: resolving it twice costs nothing
     if data.unit not in cls.units:
         raise ConfigError(
             f"model {config.model!r} predicts {sorted(cls.units)} items; task {config.task!r} "
             f"evaluates {data.unit} items"
         )
-    family = data.task.removesuffix("-synth")
+    family = task_family(data.task)
     if cls.tasks is not None and family not in cls.tasks:
         raise ConfigError(f"model {config.model!r} supports tasks {sorted(cls.tasks)}, not {family!r}")
     try:
-        return cls(**config.model_args)
+        model = cls(**config.model_args)
     except TypeError as exc:
         raise ConfigError(f"model {config.model!r}: bad --model-arg ({exc})") from None
+    model.check(data)
+    return model
 
 
 def _done(path: Path, data: Dataset, split: str, swapped: bool) -> dict[str, Prediction]:
@@ -112,6 +119,8 @@ def _prepare_folder(config: RunConfig, out: Path, model: Model, data: Dataset) -
                 f"{out} holds a different run (config hash {old.get('config_hash')}); "
                 f"choose another --out or remove it"
             )
+        if old.get("status") == "interrupted":
+            _set_status(out, "running")
         return
     write_json(existing, _config_record(config, model, data, status="running"))
 
@@ -256,7 +265,14 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
     out = out or config.default_dir()
     out.mkdir(parents=True, exist_ok=True)
     _prepare_folder(config, out, model, data)
+    try:
+        return _run_in(out, config, model, data, progress)
+    except KeyboardInterrupt:
+        raise _interrupted(out, config, data) from None
 
+
+def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress: Progress) -> RunResult:
+    """Train or load, predict what is not yet in `out`, score, and mark the run complete."""
     items = data.items(config.split)
     trained: list[bool] = []  # set once the model is ready: [whether it was trained rather than loaded]
 
@@ -268,7 +284,7 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
     _, n_resumed = _predict_pass(
         model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare
     )
-    both = data.unit == "pair" and config.orders == "both"
+    both = _both_orders(config, data)
     if both:
         _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True)
 
@@ -283,9 +299,7 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
         outputs=model.outputs,
     )
     write_json(out / METRICS_FILE, metrics)
-    cfg = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
-    cfg.update(status="complete", finished=provenance.now(), model_config=model.config())
-    write_json(out / CONFIG_FILE, cfg)
+    _set_status(out, "complete", finished=provenance.now(), model_config=model.config())
     progress("score", 1, 1)
     return RunResult(
         directory=out,
@@ -294,6 +308,29 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
         n_resumed=n_resumed,
         trained=bool(trained and trained[0]),
     )
+
+
+def _both_orders(config: RunConfig, data: Dataset) -> bool:
+    """Whether the run also presents every pair as (B,A) (predictions_ba.jsonl)."""
+    return data.unit == "pair" and config.orders == "both"
+
+
+def _interrupted(out: Path, config: RunConfig, data: Dataset) -> Interrupted:
+    """Mark the run interrupted in config.json, and say how many predictions are saved and how to resume."""
+    _set_status(out, "interrupted", interrupted=provenance.now())
+    files = [PREDICTIONS_FILE, SWAPPED_FILE] if _both_orders(config, data) else [PREDICTIONS_FILE]
+    saved = sum(len(_done(out / name, data, config.split, name == SWAPPED_FILE)) for name in files)
+    total = len(files) * len(data.splits[config.split])
+    return Interrupted(
+        f"interrupted: {saved:,} of {total:,} predictions saved in {out}; run the same command to resume"
+    )
+
+
+def _set_status(out: Path, status: str, **fields: Any) -> None:
+    """Update the run's status (running, interrupted, complete) and other `fields` in its config.json."""
+    cfg = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
+    cfg.update(status=status, **fields)
+    write_json(out / CONFIG_FILE, cfg)
 
 
 def score_file(
@@ -308,10 +345,20 @@ def score_file(
     n_bootstrap: int = 1000,
     limit: int | None = None,
     outputs: Iterable[Output] = ALL_OUTPUTS,
-) -> dict:
-    """Re-score a predictions file (and its (B,A) twin) against a task's split (its first `limit` items):
-    inference and scoring stay apart. `outputs` is what the model produces (without "text": score-only)."""
-    data = _load(task, data_root, seed, task_args or {}, split, limit)
-    return evaluate_files(
-        data, predictions, split, swapped=swapped, n_bootstrap=n_bootstrap, seed=seed, outputs=outputs
-    )
+) -> tuple[dict, list[Coverage]]:
+    """Re-score a predictions file (and its (B,A) twin) against a task's split, or its first `limit` items:
+    inference and scoring stay apart. `outputs` is what the model produces (without "text": score-only).
+
+    The files are read strictly against the whole split, so that `limit` may cut a complete file to the items
+    it scores. Returns the metrics and each file's coverage of the scored items."""
+    full = _load(task, data_root, seed, task_args or {}, split, None)
+    preds, twin = read_files(full, predictions, split, swapped)
+    data = _limited(full, split, limit)
+    kept = set(data.splits[split])
+    preds = [p for p in preds if prediction_id(p) in kept]
+    twin = [p for p in twin if p.pair_id in kept]
+    metrics = evaluate(data, preds, split, swapped=twin, n_bootstrap=n_bootstrap, seed=seed, outputs=outputs)
+    covered = [coverage(predictions, preds, data, split)]
+    if swapped is not None:
+        covered.append(coverage(swapped, twin, data, split))
+    return metrics, covered

@@ -19,7 +19,8 @@ from adrbench.models.base import Model
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 from adrbench.seeding import seed_everything
 from adrbench.threads import torch_threads
-from kept.checkpoint import load_checkpoint, save_checkpoint
+from adrbench.trained_on import task_record
+from kept.checkpoint import check_fits, load_checkpoint, read_saved, save_checkpoint
 from kept.config import INFERENCE_FIELDS, KeptConfig
 from kept.features import KeptInputs, standardiser
 from kept.state import KeptState, build_net
@@ -73,9 +74,8 @@ class KeptModel(Model):
     def _fit(self, data: Dataset, seed: int) -> None:
         if self.cfg.checkpoint:
             if not self.load(Path(self.cfg.checkpoint)):
-                raise ConfigError(
-                    f"kept: no checkpoint in {self.cfg.checkpoint} (expected kept.json + model.safetensors)"
-                )
+                raise ConfigError(self._no_checkpoint())
+            self.check_task(data, self.cfg.checkpoint)
             return
         started = time.perf_counter()
         self.state, tt = prepare(self.cfg, data, seed + self.cfg.seed_offset, self._features)
@@ -198,6 +198,23 @@ class KeptModel(Model):
         return VideoPrediction(video_id=vid, score=self._score(enc), meta=meta)
 
     # ---------------------------------------------------------------- checkpoints
+    def check(self, data: Dataset) -> None:
+        """With `checkpoint=DIR`: refuse, before the runner writes anything, a missing checkpoint or one of
+        another task."""
+        if not self.cfg.checkpoint:
+            return
+        saved = read_saved(Path(self.cfg.checkpoint))
+        if saved is None:
+            raise ConfigError(self._no_checkpoint())
+        check_fits(self.cfg.checkpoint, KeptConfig.from_args(saved["config"]), saved["meta"], data)
+
+    def check_task(self, data: Dataset, checkpoint: str | Path) -> None:
+        """After `load(checkpoint)`: refuse it if it was trained on another task than `data`'s."""
+        check_fits(checkpoint, self.cfg, self.fitted.meta, data)
+
+    def _no_checkpoint(self) -> str:
+        return f"kept: no checkpoint in {self.cfg.checkpoint} (expected kept.json + model.safetensors)"
+
     def save(self, directory: Path) -> bool:
         if self.state is None:
             return False
@@ -249,13 +266,11 @@ def prepare(cfg: KeptConfig, data: Dataset, seed: int, cache: KeptInputs) -> tup
     pairs = data.pair_items("train") if data.unit == "pair" else []
     descriptions = [p.description or "" for p in pairs]
     meta = {
-        "unit": data.unit,
-        "task": data.task,
+        **task_record(data),  # task, family, unit, skeleton, n_joints: checked where the checkpoint is used
         "classify": classify,
         "label_names": list(data.label_names),
         "groups": list(data.skeleton.groups),
         "activities": sorted({v.group for v in videos}),
-        "n_joints": len(data.skeleton.joints),
         "edges": [list(e) for e in data.skeleton.edges],
         "score_range": [float(lo), float(hi)],
         "frame_dim": int(feats["frames"].shape[-1]),

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from safetensors.torch import load_model, save_model
 
 from adrbench.atomic import replacing
+from adrbench.dataset import Dataset
+from adrbench.errors import DataError
 from adrbench.jsonl import write_json
+from adrbench.trained_on import check_trained_on
 from kept.config import KeptConfig
+from kept.features import input_dims
 from kept.state import KeptState, build_net
 
 WEIGHTS, CONFIG = "model.safetensors", "kept.json"
@@ -29,19 +35,13 @@ def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
     )
 
 
-def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState | None:
-    """The state saved in `directory`, or None if there is no complete checkpoint there.
-
-    The architecture comes from the saved config; `cfg` may only change run-time settings (device, beam).
-    """
-    import json
-
+def read_saved(directory: Path) -> dict[str, Any] | None:
+    """The JSON of the checkpoint in `directory` (format, config, meta), or None if there is no complete one
+    there; a file of another format is a DataError."""
     if not (directory / CONFIG).is_file() or not (directory / WEIGHTS).is_file():
         return None
-    saved = json.loads((directory / CONFIG).read_text())
+    saved: dict[str, Any] = json.loads((directory / CONFIG).read_text())
     if saved.get("format") != FORMAT:
-        from adrbench.errors import DataError
-
         found = saved.get("format")
         older = isinstance(found, str) and found.startswith("kept.checkpoint/")
         raise DataError(
@@ -52,6 +52,17 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
             field="format",
             hint="retrain, or evaluate it with the adrbench version that wrote it" if older else None,
         )
+    return saved
+
+
+def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState | None:
+    """The state saved in `directory`, or None if there is no complete checkpoint there.
+
+    The architecture comes from the saved config; `cfg` may only change run-time settings (device, beam).
+    """
+    saved = read_saved(directory)
+    if saved is None:
+        return None
     model_cfg = KeptConfig.from_args(saved["config"])
     if cfg is not None:
         model_cfg = replace(model_cfg, device=cfg.device, beam=cfg.beam, threads=cfg.threads)
@@ -59,3 +70,14 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
     load_model(state.net, str(directory / WEIGHTS), device=model_cfg.device)
     state.net.eval()
     return state
+
+
+def check_fits(checkpoint: str | Path, cfg: KeptConfig, meta: dict[str, Any], data: Dataset) -> None:
+    """A ConfigError naming both tasks, not a tensor-size traceback later, when the network of `cfg` and `meta`
+    (a checkpoint's) was trained on a task of another family or skeleton, or for other input sizes, joint
+    groups or labels than `data`'s (adrbench.trained_on)."""
+    needed: dict[str, Any] = input_dims(data.skeleton, cfg.keyframes, cfg.segments)
+    if cfg.visual:  # the frames are the encoder's features, checked by its fingerprint when loaded
+        needed.pop("frame_dim")
+    needed.update(groups=list(data.skeleton.groups), label_names=list(data.label_names))
+    check_trained_on(checkpoint, meta, data, {k: (meta.get(k), v) for k, v in needed.items()})

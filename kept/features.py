@@ -75,6 +75,17 @@ def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, se
     return VideoFeatures(frames.astype(np.float32), nodes, joints.astype(np.float32))
 
 
+def input_dims(skeleton: Skeleton, keyframes: int, segments: int) -> dict[str, int]:
+    """The widths of the three views `video_features` gives on `skeleton`: what a network built for it reads."""
+    probe = np.linspace(0.0, 1.0, keyframes * len(skeleton.joints) * 3, dtype=np.float32)
+    views = video_features(probe.reshape(keyframes, len(skeleton.joints), 3), skeleton, keyframes, segments)
+    return {
+        "frame_dim": int(views.frames.shape[-1]),
+        "node_dim": int(views.nodes.shape[-1]),
+        "traj_dim": int(views.joints.shape[-1]),
+    }
+
+
 def to_keyframes(rows: np.ndarray, keyframes: int) -> np.ndarray:
     """R×D encoder rows as N×D: an image encoder gives one row per keyframe already; a video encoder's fewer rows
     (VideoMAE: one per tubelet, X-CLIP: one) each cover an equal stretch of the clip and are repeated over it."""

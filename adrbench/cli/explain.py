@@ -30,5 +30,6 @@ def explain(
             f"{checkpoint}: no KEPT checkpoint there (expected kept.json and model.safetensors)"
         )
     data = get_task(task).load(data_root=data_root, seed=seed)
+    model.check_task(data, checkpoint)
     written = explain_item(model, data, item_id, out)
     typer.echo(f"wrote {written}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from adrbench.cli.common import console, err_console, parse_kv, progress_bar
-from adrbench.errors import AdrbenchError, ConfigError
+from adrbench.errors import AdrbenchError, ConfigError, Interrupted
 from adrbench.registry import UnknownNameError
 
 app = typer.Typer(
@@ -82,7 +81,10 @@ def score(
     data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
     seed: Annotated[int, typer.Option(help="data seed (synthetic tasks) and bootstrap seed")] = 0,
     task_arg: Annotated[list[str] | None, typer.Option("--task-arg", "-T")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="also write the metrics JSON here")] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="write the metrics JSON (metrics.json's format) to this file"),
+    ] = None,
     n_bootstrap: Annotated[int, typer.Option(min=0)] = 1000,
     limit: Annotated[
         int | None, typer.Option(min=1, help="only the first N test items (as `run --limit`)")
@@ -91,12 +93,13 @@ def score(
         bool, typer.Option("--score-only", help="ADR: the model writes no descriptions (text metrics n/a)")
     ] = False,
 ) -> None:
-    """Score a predictions file against the task's test split; print a table and the JSON."""
-    from adrbench.cli.show import metrics_table, outputs_of
+    """Score a predictions file against the task's test split and print the table; a file that answers only
+    part of it is said so first (the rest count as failures)."""
+    from adrbench.cli.show import coverage_note, metrics_table, outputs_of
     from adrbench.jsonl import write_json
     from adrbench.runner import score_file
 
-    metrics = score_file(
+    metrics, covered = score_file(
         task,
         predictions,
         swapped=swapped,
@@ -107,11 +110,12 @@ def score(
         limit=limit,
         outputs=outputs_of(score_only),
     )
-    console.print(metrics_table(metrics, f"{predictions} on {task}"))
+    for note in filter(None, map(coverage_note, covered)):
+        err_console.print(escape(note), highlight=False, soft_wrap=True)
     if json_out:
         write_json(json_out, metrics)
-    else:
-        console.print_json(json.dumps(metrics))
+        console.print(f"metrics written to {json_out}", highlight=False, soft_wrap=True)
+    console.print(metrics_table(metrics, f"{predictions} on {task}"))
 
 
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
@@ -172,15 +176,20 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 def main() -> None:
-    """Console entry point: user errors become one clear line on stderr and a non-zero exit, not a traceback."""
+    """Console entry point: user errors become one clear line on stderr and a non-zero exit, not a traceback;
+    Ctrl-C one line saying what was kept (exit code 130)."""
     try:
         app()
+    except Interrupted as exc:  # a run's own line: how many predictions are saved, and how to resume
+        err_console.print(escape(str(exc)), highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
     except _user_errors() as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(getattr(exc, "exit_code", 2))
-    except KeyboardInterrupt:
-        err_console.print("interrupted; run the same command again to resume")
-        sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # typer ends any other command stopped by Ctrl-C with a silent exit 130
+            err_console.print("interrupted; run the same command again to resume")
+        raise
 
 
 if __name__ == "__main__":

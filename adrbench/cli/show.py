@@ -1,4 +1,5 @@
-"""The metrics table that `run`, `score` and `submit` print (numbers formatted by adrbench.display)."""
+"""What `run`, `score` and `submit` print: the metrics table (numbers formatted by adrbench.display), and the note
+on a predictions file that answers only part of the split."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.table import Table
 
 from adrbench.display import metric_rows
 from adrbench.models.base import ALL_OUTPUTS, Output
+from adrbench.predictions import Coverage
 
 
 def metrics_table(metrics: Mapping[str, Any], title: str) -> Table:
@@ -24,3 +26,17 @@ def metrics_table(metrics: Mapping[str, Any], title: str) -> Table:
 def outputs_of(score_only: bool) -> frozenset[Output]:
     """What the predictions' model produces: every output, or (`--score-only`) every output but descriptions."""
     return ALL_OUTPUTS - {"text"} if score_only else ALL_OUTPUTS
+
+
+def coverage_note(covered: Coverage, split: str = "test") -> str | None:
+    """One line when a predictions file answers only part of the split (None when it answers all of it): how
+    much, that the rest count as failures, and, when it holds the first items, the --limit that scores them."""
+    if covered.complete:
+        return None
+    note = (
+        f"{covered.path}: {covered.n_predicted:,} of {covered.n_items:,} {split} items predicted; "
+        f"the rest count as failures"
+    )
+    if covered.first and covered.n_predicted:
+        note += f"; --limit {covered.n_predicted} scores the first {covered.n_predicted}"
+    return note

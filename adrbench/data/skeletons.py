@@ -36,3 +36,12 @@ TOOLS = Skeleton(
     angles={},
     fps=30.0,
 )
+
+
+#: The skeletons by the name a checkpoint records (adrbench.trained_on).
+NAMED: dict[str, Skeleton] = {"body": BODY, "tools": TOOLS}
+
+
+def skeleton_name(skeleton: Skeleton) -> str:
+    """The name of a known skeleton with the same joints ('body', 'tools'), else 'custom'."""
+    return next((name for name, known in NAMED.items() if known.joints == skeleton.joints), "custom")

@@ -39,6 +39,10 @@ class Model(ABC):
     #: state (e.g. after every epoch), so that a killed run resumes its training; deleted once `save` succeeded.
     work_dir: Path | None = None
 
+    def check(self, data: Dataset) -> None:  # noqa: B027 - most models can run on any task of their units
+        """Raise an AdrbenchError if the model cannot run on `data` (e.g. its checkpoint is of another task);
+        the runner calls it before it writes anything."""
+
     def fit(self, data: Dataset, seed: int) -> None:  # noqa: B027 - zero-shot models need no training
         """Train on the train split of `data`."""
 

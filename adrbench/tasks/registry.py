@@ -19,6 +19,11 @@ def available_tasks() -> list[str]:
     return list(TASKS)
 
 
+def task_family(name: str) -> str:
+    """The family of a task name: 'adr-synth' → 'adr' (a synthetic twin belongs to its dataset's family)."""
+    return name.removesuffix("-synth")
+
+
 def get_task(name: str) -> Task:
     """An instance of the task registered under `name`."""
     if name not in TASKS:

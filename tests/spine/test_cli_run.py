@@ -238,3 +238,75 @@ def test_leave_one_sport_out_and_validation_are_task_args(tmp_path: Path, plugin
         "soccer"
     }
     assert cli("run", "--model", "slow-mean", "-T", "holdout=Socer").returncode == 2
+
+
+def test_ctrl_c_says_what_is_saved_marks_the_run_and_the_same_command_resumes(
+    tmp_path: Path, plugin_path
+) -> None:
+    out = tmp_path / "int"
+    args = ["run", "--model", "slow-mean", "--task", "jigsaws-synth", "--out", str(out), "--n-bootstrap", "0",
+            "--model-arg", "delay=0.3", "--model-arg", "batch_size=2"]  # fmt: skip
+    # Ctrl-C in a terminal: SIGINT with Python's default handler (a shell may start background jobs ignoring it)
+    entry = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", entry + "from adrbench.cli.main import main; main()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    preds = out / "predictions.jsonl"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and (not preds.exists() or len(preds.read_bytes().splitlines()) < 4):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    saved = len(_lines(preds))
+    assert proc.returncode == 130, stderr
+    assert 4 <= saved < 14, "the run was not interrupted mid-way"
+    assert stderr.strip().splitlines()[-1] == (
+        f"interrupted: {saved} of 14 predictions saved in {out}; run the same command to resume"
+    )
+    assert "Traceback" not in stderr and "spearman" not in stdout
+    config = json.loads((out / "config.json").read_text())
+    assert config["status"] == "interrupted" and config["interrupted"]
+    assert not (out / "metrics.json").exists()
+
+    resumed = cli(*args, check=True)
+    assert f"{14 - saved} predicted, {saved} resumed" in resumed.stdout
+    ids = [p["video_id"] for p in _lines(preds)]
+    assert len(ids) == 14 and len(set(ids)) == 14
+    assert json.loads((out / "config.json").read_text())["status"] == "complete"
+
+
+def test_score_of_a_partial_file_says_so_and_limit_scores_what_it_holds(tmp_path: Path) -> None:
+    run = ("run", "--model", "mean", "--task", "jigsaws-synth", "--n-bootstrap", "50")
+    cli(*run, "--limit", "5", "--out", str(tmp_path / "five"), check=True)
+    cli(*run, "--out", str(tmp_path / "all"), check=True)
+    five, every = tmp_path / "five/predictions.jsonl", tmp_path / "all/predictions.jsonl"
+    score = ("score", "--task", "jigsaws-synth", "--n-bootstrap", "50")
+
+    partial = cli(*score, "--predictions", str(five), check=True)
+    assert partial.stderr.strip() == (
+        f"{five}: 5 of 14 test items predicted; the rest count as failures; --limit 5 scores the first 5"
+    )
+    assert partial.stdout.rstrip().endswith("┘")  # the table comes last...
+    assert '"metrics"' not in partial.stdout  # ...and no JSON scrolls it away
+
+    limited = cli(
+        *score, "--predictions", str(five), "--limit", "5", "--json", str(tmp_path / "m.json"), check=True
+    )
+    assert limited.stderr == "" and f"metrics written to {tmp_path / 'm.json'}" in limited.stdout
+    assert limited.stdout.rstrip().endswith("┘") and "│ 5 │" in limited.stdout
+    assert (tmp_path / "m.json").read_bytes() == (tmp_path / "five/metrics.json").read_bytes()
+
+    # --limit cuts a complete file to the items it scores: the same metrics as `run --limit`
+    cli(*score, "--predictions", str(every), "--limit", "5", "--json", str(tmp_path / "cut.json"), check=True)
+    assert (tmp_path / "cut.json").read_bytes() == (tmp_path / "five/metrics.json").read_bytes()
+
+    # a file that holds other items than the first ones: no --limit to suggest
+    tail = tmp_path / "tail.jsonl"
+    tail.write_text(
+        "".join(every.read_text(encoding="utf-8").splitlines(keepends=True)[-3:]), encoding="utf-8"
+    )
+    scattered = cli(*score, "--predictions", str(tail), check=True)
+    assert scattered.stderr.strip() == f"{tail}: 3 of 14 test items predicted; the rest count as failures"
