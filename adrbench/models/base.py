@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from adrbench.dataset import Dataset
+from adrbench.option_docs import OptionDoc
 from adrbench.records import Pair, Prediction, Unit, Video
 
 #: What a model can produce: scores (ADR's two, JIGSAWS' one), difference descriptions, error labels.
@@ -38,6 +39,12 @@ class Model(ABC):
     #: Set by the runner before `fit`: a folder of the run where a trainable model may keep in-progress training
     #: state (e.g. after every epoch), so that a killed run resumes its training; deleted once `save` succeeded.
     work_dir: Path | None = None
+
+    @classmethod
+    def option_docs(cls) -> list[OptionDoc]:
+        """The `--model-arg` options it takes, with their defaults and meaning (shown by `adrbench models NAME`);
+        [] when it takes none or does not say (adrbench.option_docs.documented_options reads them)."""
+        return []
 
     def fit(self, data: Dataset, seed: int) -> None:  # noqa: B027 - zero-shot models need no training
         """Train on the train split of `data`."""
