@@ -55,6 +55,15 @@ def format_value(key: str, entry: Mapping[str, Any], digits: int = DIGITS) -> st
     return text
 
 
+def format_option(value: Any) -> str:
+    """A model option's default as it is typed after `-M name=`: true/false, none, "" for an empty string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    return str(value) if value != "" else '""'
+
+
 def metric_label(key: str) -> str:
     """A metric's row label: its key, with the protocol it belongs to and the ×100 of R-ℓ2."""
     from adrbench.protocols.suite import protocol_of

@@ -22,7 +22,13 @@ from adrbench.scoring import score_predictions
 #: Distractors per ADR multiple-choice item (chance level 1/(k+1)).
 CHOICES = 3
 #: The protocols that read a model's descriptions: not applicable to a score-only model.
-READS_TEXT = ("verdict judge", "closed probe", "multiple choice", "body parts", "multi-reference")
+READS_TEXT = (
+    "verdict judge",
+    "closed probe",
+    "multiple choice",
+    "body parts and skill attributes",
+    "multi-reference",
+)
 
 
 def evaluate(

@@ -7,7 +7,9 @@ the errors each clip is annotated for.
 
 from __future__ import annotations
 
+import inspect
 import json
+import sys
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from adrbench.features.extract import FeatureExtractor
 from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import write_json
 from adrbench.models.base import Model, Output
+from adrbench.option_docs import OptionDoc, documented_options
 from adrbench.options import parse_options
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 from adrbench.threads import torch_threads
@@ -216,6 +219,13 @@ class FeatureModel(Model):
     outputs: ClassVar[frozenset[Output]] = frozenset({"scores", "labels"})  # score-only: no descriptions
     variant: ClassVar[str]
     defaults: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def option_docs(cls) -> list[OptionDoc]:
+        """Its `defaults`, each with the comment of its line in its module's DEFAULTS or in FEATURE_DEFAULTS."""
+        module = inspect.getmodule(cls)
+        own = [(module, "DEFAULTS")] if module is not None else []
+        return documented_options(cls.defaults, sources=[*own, (sys.modules[__name__], "FEATURE_DEFAULTS")])
 
     def __init__(self, **args: str) -> None:
         self.options = parse_args(self.name, args, self.defaults)

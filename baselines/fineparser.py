@@ -1,5 +1,5 @@
 """FineParser-lite: fine-grained action parsing + exemplar-based relative scoring (Xu et al., CVPR 2024),
-re-implemented (no code copied) on cached per-video feature sequences; notes in shared/research/baselines.md §3.
+re-implemented (no code copied) on cached per-video feature sequences; notes in docs/baselines.md.
 
 Kept from the original: the feature sequence is parsed into stages (3 by default); each stage is resampled to
 k tokens; per stage, a cross-attention decoder lets the query's tokens attend to the exemplar's and the

@@ -1,7 +1,7 @@
 """MAGR-lite: Manifold-Aligned Graph Regularization (Zhou et al., ECCV 2024) on cached per-video features.
 
 The method's core, re-implemented (no code copied) from the paper's description and the reference code's
-structure (``ZhouKanglei/MAGR_CAQA``; notes in shared/research/baselines.md §2):
+structure (``ZhouKanglei/MAGR_CAQA``; notes in docs/baselines.md):
 
 - a trainable feature adapter (it stands in for the fine-tuned I3D, the part that drifts between sessions),
 - the Manifold Projector P: residual MLP, y = ReLU(fc2(ReLU(fc1 x))) + x, mapping old-session features onto the

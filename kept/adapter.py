@@ -16,6 +16,7 @@ import torch
 from adrbench.dataset import Dataset
 from adrbench.errors import AdrbenchError, ConfigError, DataError
 from adrbench.models.base import Model
+from adrbench.option_docs import OptionDoc, documented_options
 from adrbench.records import Pair, PairPrediction, Prediction, Video, VideoPrediction
 from adrbench.seeding import seed_everything
 from adrbench.threads import torch_threads
@@ -43,6 +44,11 @@ class KeptModel(Model):
     units = frozenset({"pair", "video"})
     trainable: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {}  # named ablation variants override these
+
+    @classmethod
+    def option_docs(cls) -> list[OptionDoc]:
+        """The fields of KeptConfig, with this variant's presets as defaults."""
+        return documented_options(KeptConfig, cls.defaults)
 
     def __init__(self, **model_args: Any) -> None:
         self.cfg = KeptConfig.from_args({**self.defaults, **model_args})

@@ -3,7 +3,14 @@ better; agreement with the score order is reported with a CI, per sport, with th
 
 from adrbench.audit.answers import AnswerStore, AuditAnswer
 from adrbench.audit.items import AuditItem, audit_items, load_pairs, sample_items, score_order
-from adrbench.audit.judge import JUDGE_PROMPT_VERSION, LLMJudge, RuleJudge, judge_prompt, parse_verdict
+from adrbench.audit.judge import (
+    JUDGE_PROMPT_VERSION,
+    LLMJudge,
+    RuleJudge,
+    judge_prompt,
+    parse_verdict,
+    unanswered_requests,
+)
 from adrbench.audit.report import audit_report, wilson_interval
 from adrbench.audit.session import pending, run_human, run_judge
 
@@ -24,5 +31,6 @@ __all__ = [
     "run_judge",
     "sample_items",
     "score_order",
+    "unanswered_requests",
     "wilson_interval",
 ]

@@ -20,7 +20,7 @@ class AuditAnswer(BaseModel):
     pair_id: str
     category: str
     group: str
-    rater: str = Field(description="'human', 'rule', or 'llm:<provider>:<model>'")
+    rater: str = Field(description="a person's name (--rater, default 'human'), 'rule', or 'llm:<provider>:<model>'")
     answer: Answer | None
     truth: Literal["1", "2", "tie"] = Field(description="the ground-truth score order")
     error: str | None = Field(None, description="why there is no verdict")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from adrbench.data.files import nested_root_hint
 from adrbench.errors import ConfigError, DataError
 from adrbench.jsonl import read_records
 from adrbench.records import Pair, Video
@@ -71,9 +72,9 @@ def load_folder(folder: Path, split: str) -> tuple[list[Pair], dict[str, Video]]
     """Pairs and videos of a built ADR folder: `videos.jsonl` and `pairs_<split>.jsonl` (adrbench.records)."""
     pairs_path = folder / f"pairs_{split}.jsonl"
     if not pairs_path.exists():
-        raise DataError(
-            pairs_path, "file not found", hint="point --data at a folder written by the ADR builder"
-        )
+        inner = nested_root_hint(folder, lambda c: (c / pairs_path.name).is_file(), option="--data")
+        hint = inner or "point --data at a folder written by the ADR builder"
+        raise DataError(pairs_path, "file not found", hint=hint)
     videos = {v.id: v for v in read_records(folder / "videos.jsonl", Video)}
     return read_records(pairs_path, Pair), videos
 

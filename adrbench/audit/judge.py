@@ -13,6 +13,8 @@ from adrbench.llm import ChatRequest, LLMClient, text_request
 from adrbench.llm.parse import find_json
 
 JUDGE_PROMPT_VERSION = "adr-audit-judge/1"
+#: The error of an LLM judge's answer whose reply had no readable verdict (every other error: no reply at all).
+UNPARSEABLE = "unparseable reply"
 
 JUDGE_SYSTEM = "You are an experienced coach. You answer with a single JSON object and nothing else."
 
@@ -127,9 +129,15 @@ class LLMJudge:
             label = parse_verdict(result.text) if result.text is not None else None
             if result.text is not None:
                 meta["reply"] = result.text[:500]
-            error = result.error or ("unparseable reply" if label is None else None)
+            error = result.error or (UNPARSEABLE if label is None else None)
             out.append(_answer(item, self.rater, label, error, meta))
         return out
+
+
+def unanswered_requests(answers: Sequence[AuditAnswer]) -> list[AuditAnswer]:
+    """The answers of an LLM judge whose request got no reply (unreachable server, HTTP error, budget), not
+    those whose reply was unreadable."""
+    return [a for a in answers if a.answer is None and a.error not in (None, UNPARSEABLE)]
 
 
 class RuleJudge:

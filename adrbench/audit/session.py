@@ -21,7 +21,8 @@ def pending(items: Sequence[AuditItem], store: AnswerStore) -> list[AuditItem]:
 
 
 def run_human(items: Sequence[AuditItem], store: AnswerStore, ask: Ask, rater: str = "human") -> bool:
-    """Ask about each pending item; True when all are answered, False when the person quit."""
+    """Ask about each pending item, recording `rater` (the person's name) with each answer; True when all are
+    answered, False when the person quit."""
     todo = pending(items, store)
     done = len(items) - len(todo)
     for offset, item in enumerate(todo):
@@ -34,7 +35,7 @@ def run_human(items: Sequence[AuditItem], store: AnswerStore, ask: Ask, rater: s
                     pair_id=item.pair.id,
                     category=item.pair.category,
                     group=item.pair.group,
-                    rater="human",
+                    rater=rater,
                     answer=choice,
                     truth=item.truth,
                 )
@@ -49,11 +50,16 @@ def run_judge(
     judge: Rater,
     chunk: int = 64,
     progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Judge the pending items in chunks, saving each chunk's answers before the next starts."""
+) -> list[AuditAnswer]:
+    """Judge the pending items in chunks, saving each chunk's answers before the next starts; returns the
+    answers given in this session."""
     todo = pending(items, store)
     base = len(items) - len(todo)
+    given: list[AuditAnswer] = []
     for start in range(0, len(todo), chunk):
-        store.add(judge.judge_many(todo[start : start + chunk]))
+        answers = judge.judge_many(todo[start : start + chunk])
+        store.add(answers)
+        given.extend(answers)
         if progress is not None:
             progress(base + min(start + chunk, len(todo)), len(items))
+    return given

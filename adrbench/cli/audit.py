@@ -24,7 +24,9 @@ from adrbench.audit import (
     run_human,
     run_judge,
     sample_items,
+    unanswered_requests,
 )
+from adrbench.audit.answers import AuditAnswer
 from adrbench.audit.report import ANSWER_COLUMNS
 from adrbench.audit.session import HumanChoice
 from adrbench.cli import llm_options as llm
@@ -102,6 +104,21 @@ def print_report(report: dict[str, Any]) -> None:
     console.print(confusion)
 
 
+def _check_replies(given: list[AuditAnswer], answers: Path) -> None:
+    """Say why requests got no reply: every one failed → a ConfigError (no report is written); some → a note."""
+    failed = unanswered_requests(given)
+    if not failed:
+        return
+    first = failed[0].error
+    if len(failed) == len(given):
+        raise ConfigError(
+            f"no judge request got a reply ({len(failed)} of {len(given)} failed; the first: {first}); "
+            f"check --base-url, --provider and the API key; the same command retries them (answers: {answers})"
+        )
+    note = f"note: {len(failed)} of {len(given)} judge requests got no reply (the first: {first})"
+    console.print(escape(f"{note}; run again to retry them"))
+
+
 @app.command()
 def audit(
     task: Annotated[str | None, typer.Option("--task", "-t", help="ADR task (adr, adr-synth)")] = None,
@@ -165,14 +182,17 @@ def audit(
     store = AnswerStore(answers)
     others = {a.rater for a in store.answers.values()} - {who}
     if others:
+        resume = "; to add to them, pass --rater with that name" if mode == "human" else ""
         raise ConfigError(
             f"{answers} holds answers of {', '.join(sorted(others))}, not of {who!r}; "
-            "choose another --answers file"
+            f"choose another --answers file{resume}"
         )
     if judge is None:
         finished = run_human(items, store, ask_terminal, rater=who)
     else:
-        run_judge(items, store, judge)
+        given = run_judge(items, store, judge)
+        if isinstance(judge, LLMJudge):
+            _check_replies(given, answers)
         finished = True
     settings = {
         "source": source,

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from adrbench.cli.common import console, err_console, parse_kv, progress_bar
+from adrbench.cli.common import console, err_console, listing, parse_kv, print_listing, progress_bar
+from adrbench.display import format_option
 from adrbench.errors import AdrbenchError, ConfigError, Interrupted
 from adrbench.registry import UnknownNameError
 
@@ -130,23 +130,41 @@ def tasks() -> None:
     from adrbench.tasks import get_task
     from adrbench.tasks.registry import TASKS
 
-    table = Table("task", "unit", "data", "about")
+    table = listing("task", "unit", "data", "about")
     for name in TASKS:
         task = get_task(name)
         data = "embedded (synthetic)" if task.synthetic else f"--data-root or ${task.env_var}"
         table.add_row(name, task.unit, data, task.summary)
-    console.print(table)
+    print_listing(table)
 
 
 @app.command()
-def models() -> None:
-    """List the models (built-in and plugins)."""
-    from adrbench.models.registry import available_models
+def models(
+    name: Annotated[
+        str | None, typer.Argument(help="a model: show its -M/--model-arg options, defaults and meaning")
+    ] = None,
+) -> None:
+    """List the models (built-in and plugins); with NAME, the options that model takes."""
+    from adrbench.models.registry import available_models, get_model_class
 
-    table = Table("model", "source")
-    for name, source in available_models().items():
-        table.add_row(name, source)
-    console.print(table)
+    if name is None:
+        table = listing("model", "source")
+        for model, source in available_models().items():
+            table.add_row(model, source)
+        print_listing(table)
+        console.print("a model's options: adrbench models NAME")
+        return
+    cls = get_model_class(name)  # an unknown name: one line with the closest names
+    about = (cls.__doc__ or "").strip().split("\n\n")[0]
+    console.print(escape(f"{name} ({available_models()[name]}): {' '.join(about.split())}"), soft_wrap=True)
+    options = cls.option_docs()
+    if not options:
+        console.print(f"{name} documents no --model-arg options.")
+        return
+    table = listing("option", "default", "meaning", title=f"{name}: -M option=value")
+    for option in options:
+        table.add_row(option.name, format_option(option.default), option.meaning)
+    print_listing(table)
 
 
 def _mount() -> None:

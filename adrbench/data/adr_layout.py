@@ -40,7 +40,7 @@ TABLE1 = (
 )
 
 #: Ego-Exo4D sub-activity (task_id, task_name suffix) → ADR (category, group); Rock Climbing is scenario-level
-#: (its Ego-Exo4D tasks are route names), research/data-formats.md §1.3.
+#: (its Ego-Exo4D tasks are route names); docs/adr-format.md, "Sub-activities".
 EGOEXO_TASKS = {
     6003: ("Mid-Range Jump Shooting", "Basketball", "Mid-Range Shooting"),
     6001: ("Mikan Layup", "Basketball", "Mikan Layup"),

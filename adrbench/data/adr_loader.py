@@ -12,7 +12,7 @@ import numpy as np
 
 from adrbench import jsonl
 from adrbench.data import adr_layout as L
-from adrbench.data.files import Fingerprint, load_npy, read_json
+from adrbench.data.files import Fingerprint, load_npy, nested_root_hint, read_json
 from adrbench.data.media import exists
 from adrbench.data.skeletons import BODY
 from adrbench.dataset import Dataset
@@ -50,6 +50,10 @@ def load_adr(root: str | Path, task: str = "adr", video_root: str | Path | None 
     provenance_path = root / L.PROVENANCE_FILE
     if not provenance_path.exists() and (root / "takes.json").exists():
         raise DataError(root, "this is an Ego-Exo4D root, not an ADR folder", hint=HINT)
+    if not provenance_path.exists():
+        inner = nested_root_hint(root, lambda c: (c / L.PROVENANCE_FILE).is_file())
+        if inner is not None:
+            raise DataError(provenance_path, "file not found", hint=inner)
     provenance = read_json(provenance_path, hint=HINT)
     if not isinstance(provenance, dict) or provenance.get("schema") != L.SCHEMA:
         raise DataError(provenance_path, f"expected schema {L.SCHEMA!r}", field="schema", hint=HINT)

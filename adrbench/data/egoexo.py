@@ -1,4 +1,4 @@
-"""Readers of the original Ego-Exo4D files that ADR is built from (research/data-formats.md §1).
+"""Readers of the original Ego-Exo4D files that ADR is built from (docs/adr-format.md, "What the builder reads").
 
 takes.json, annotations/splits.json, annotations/proficiency_demonstrator_<split>.json (wrapped or bare list),
 annotations/expert_commentary_<split>.json (transcripts), annotations/expert_commentary/<take>/<expert>/data.json

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,15 @@ def find_path(root: Path, *parts: str) -> Path | None:
             return None
         current = found
     return current
+
+
+def nested_root_hint(root: Path, is_root: Callable[[Path], bool], option: str = "--data-root") -> str | None:
+    """'--data-root X holds adr/: pass X/adr' when a folder inside `root` (not `root` itself) is the dataset folder
+    that `is_root` recognises, e.g. the folder `adrbench data synth` wrote; None otherwise."""
+    if not root.is_dir():
+        return None
+    inner = next((c for c in sorted(root.iterdir()) if c.is_dir() and is_root(c)), None)
+    return f"{option} {root} holds {inner.name}/: pass {inner}" if inner is not None else None
 
 
 class Fingerprint:

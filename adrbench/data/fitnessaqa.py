@@ -1,4 +1,4 @@
-"""Reader of the original FitnessAQA release (research/data-formats.md §3) plus adrbench's keypoints side folder.
+"""Reader of the original FitnessAQA release (docs/fitnessaqa-format.md) plus adrbench's keypoints side folder.
 
 <root>/{Squat,OHP}/Labeled_Dataset/Labels/error_*.json (clip id → list of [start_s, end_s]; a clip is erroneous
 iff its list is non-empty) and Splits/{train,val,test}_keys.json (lists of clip ids); folder names are matched
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from adrbench.data.files import Fingerprint, find_child, find_path, load_npy, read_json
+from adrbench.data.files import Fingerprint, find_child, find_path, load_npy, nested_root_hint, read_json
 from adrbench.data.media import archive_path
 from adrbench.data.skeletons import BODY
 from adrbench.dataset import Dataset
@@ -32,11 +32,11 @@ from adrbench.errors import DataError
 from adrbench.records import Video
 
 HINT = (
-    "see research/data-formats.md §3; without FitnessAQA, use the synthetic twin: "
+    "see docs/fitnessaqa-format.md; without FitnessAQA, use the synthetic twin: "
     "adrbench run --task fitnessaqa-synth"
 )
 RELEASE_FOLDER = "Fitness-AQA_dataset_release"
-#: exercise folder → adrbench label → label file (research/data-formats.md §3.3; trust the file names).
+#: exercise folder → adrbench label → label file (docs/fitnessaqa-format.md; trust the file names).
 LABEL_FILES = {
     "Squat": {"Squat_forward": "error_knees_forward.json", "Squat_inward": "error_knees_inward.json"},
     "OHP": {"OHP_knee": "error_knees.json", "OHP_elbow": "error_elbows.json"},
@@ -79,6 +79,12 @@ def read_split_file(path: Path) -> list[str]:
 def _release_root(root: Path) -> Path:
     inner = find_child(root, RELEASE_FOLDER)
     return inner if inner is not None and inner.is_dir() else root
+
+
+def _has_exercise(folder: Path) -> bool:
+    """Whether `folder` (or the release folder inside it) holds an <Exercise>/Labeled_Dataset folder."""
+    root = _release_root(folder)
+    return any(find_path(root, exercise, "Labeled_Dataset") for exercise in LABEL_FILES)
 
 
 VIDEOS_ZIP = "videos.zip"
@@ -225,7 +231,8 @@ def load_fitnessaqa(root: str | Path, task: str = "fitnessaqa") -> Dataset:
             if keys and not usable:
                 raise _no_clip_usable(path, labeled, len(keys), index, keys[0])
     if not found:
-        raise DataError(root, "no Squat/Labeled_Dataset or OHP/Labeled_Dataset folder", hint=HINT)
+        hint = nested_root_hint(root, _has_exercise) or HINT
+        raise DataError(root, "no Squat/Labeled_Dataset or OHP/Labeled_Dataset folder", hint=hint)
     splits = {s: ids for s, ids in splits.items() if ids or s != "val"}
     has_keypoints = any(v.keypoints_path for v in videos.values())
     left_out = {

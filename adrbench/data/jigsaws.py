@@ -1,4 +1,4 @@
-"""Reader of the original JIGSAWS release (research/data-formats.md §2): meta files, 76-column kinematics, folds.
+"""Reader of the original JIGSAWS release (docs/jigsaws-format.md): meta files, 76-column kinematics, folds.
 
 Trials are enumerated from kinematics/AllGestures/*.txt and joined with meta_file_<Task>.txt. LOSO (leave one
 super trial, i.e. repetition, out) and LOUO (leave one user out) folds are the official ones,
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
-from adrbench.data.files import Fingerprint, find_child, find_path, read_json
+from adrbench.data.files import Fingerprint, find_child, find_path, nested_root_hint, read_json
 from adrbench.data.skeletons import MANIPULATORS, TOOLS
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError, DataError
 from adrbench.records import Video
 
-HINT = "see research/data-formats.md §2; without JIGSAWS, use the synthetic twin: adrbench run --task jigsaws-synth"
+HINT = "see docs/jigsaws-format.md; without JIGSAWS, use the synthetic twin: adrbench run --task jigsaws-synth"
 TASK_FOLDERS = ("Knot_Tying", "Needle_Passing", "Suturing")
 GRS_ITEMS = (
     "respect_for_tissue",
@@ -188,7 +188,8 @@ def find_trials(root: Path) -> tuple[list[Trial], Fingerprint]:
             video = find_path(folder, "video", f"{kin.stem}_capture1.avi")
             trials.append(Trial(kin.stem, task, match["user"], int(match["rep"]), meta[kin.stem], kin, video))
     if not found_task:
-        raise DataError(root, f"no JIGSAWS task folder ({', '.join(TASK_FOLDERS)})", hint=HINT)
+        hint = nested_root_hint(root, lambda c: any(find_child(c, t) for t in TASK_FOLDERS)) or HINT
+        raise DataError(root, f"no JIGSAWS task folder ({', '.join(TASK_FOLDERS)})", hint=hint)
     return trials, fingerprint
 
 

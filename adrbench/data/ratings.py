@@ -1,5 +1,6 @@
 """How a take's ground-truth score is made from its experts' 1–10 ratings: the paper's plain mean, or the mean
-after putting every expert on one scale (each Ego-Exo4D expert sets their own, research/real-world.md §1)."""
+after putting every expert on one scale (each Ego-Exo4D expert sets their own; docs/adr-format.md, "Rating
+scales")."""
 
 from __future__ import annotations
 

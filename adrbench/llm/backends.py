@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import os
 from typing import Any, Protocol
 
 from adrbench.errors import ConfigError
@@ -52,6 +53,37 @@ def mask(text: str, secret: str | None, limit: int = 200) -> str:
     if secret:
         text = text.replace(secret, "***")
     return text[:limit]
+
+
+def connection_reason(exc: BaseException) -> str:
+    """'connection error: connection refused (127.0.0.1:9)': why, and the server, read from the exception's
+    chain (the SDKs wrap httpx, which wraps the socket error): the operating system's words where there is an
+    OS error, else the message of the error the SDK wraps; plain 'connection error' where there is neither."""
+    cause = host = None
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        if cause is None and isinstance(current, OSError) and current.errno:
+            # errno > 0: the C library's words; < 0: a resolver error (socket.gaierror), whose words it carries
+            words = os.strerror(current.errno) if current.errno > 0 else current.strerror or str(current)
+            cause = words.lower()
+        host = host or _host_of(current)
+        current = current.__cause__ or current.__context__
+    if cause is None and len(chain) > 1:
+        cause = str(chain[1]).strip().rstrip(".").lower() or None
+    detail = f"{cause} ({host})" if cause and host else cause or (f"to {host}" if host else "")
+    return f"connection error: {detail}" if detail else "connection error"
+
+
+def _host_of(exc: BaseException) -> str | None:
+    """'host:port' of the request an httpx or SDK exception carries (httpx raises when it carries none)."""
+    try:
+        url = exc.request.url  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return None
+    host, port = getattr(url, "host", None), getattr(url, "port", None)
+    return f"{host}:{port}" if host and port else host or None
 
 
 def _data_url(mime: str, data: bytes) -> str:
@@ -115,8 +147,8 @@ class OpenAIChatBackend:
             )
         except openai.APITimeoutError:
             raise TransientError("timeout") from None
-        except openai.APIConnectionError:
-            raise TransientError("connection error") from None
+        except openai.APIConnectionError as exc:
+            raise TransientError(mask(connection_reason(exc), self._api_key)) from None
         except openai.APIStatusError as exc:
             code = exc.status_code
             if code in _RETRY_STATUS or code >= 500:
@@ -196,8 +228,8 @@ class GeminiBackend:
             raise PermanentError(f"http {code}: {mask(str(exc.message or ''), self._api_key)}") from None
         except timeouts:
             raise TransientError("timeout") from None
-        except transports:
-            raise TransientError("connection error") from None
+        except transports as exc:
+            raise TransientError(mask(connection_reason(exc), self._api_key)) from None
         except (json.JSONDecodeError, ValueError, TypeError, KeyError):
             raise TransientError("malformed response") from None
         try:

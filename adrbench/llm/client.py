@@ -123,7 +123,7 @@ class LLMClient:
                     failure = exc
                 else:
                     return self._accept(request, reply, attempts)
-            self.stats[f"transient:{failure.reason}"] += 1
+            self.stats[f"transient:{failure.reason.split(':')[0]}"] += 1
             if attempts > self.retry.max_retries:
                 return ChatResult(error=f"retries exhausted: {failure.reason}", attempts=attempts)
             self.stats["retries"] += 1

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from adrbench.dataset import Dataset
+from adrbench.option_docs import OptionDoc
 from adrbench.records import Pair, Prediction, Unit, Video
 
 #: What a model can produce: scores (ADR's two, JIGSAWS' one), difference descriptions, error labels.
@@ -42,6 +43,12 @@ class Model(ABC):
     def check(self, data: Dataset) -> None:  # noqa: B027 - most models can run on any task of their units
         """Raise an AdrbenchError if the model cannot run on `data` (e.g. its checkpoint is of another task);
         the runner calls it before it writes anything."""
+
+    @classmethod
+    def option_docs(cls) -> list[OptionDoc]:
+        """The `--model-arg` options it takes, with their defaults and meaning (shown by `adrbench models NAME`);
+        [] when it takes none or does not say (adrbench.option_docs.documented_options reads them)."""
+        return []
 
     def fit(self, data: Dataset, seed: int) -> None:  # noqa: B027 - zero-shot models need no training
         """Train on the train split of `data`."""

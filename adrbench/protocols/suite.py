@@ -143,7 +143,7 @@ PROTOCOLS = (
     ("gt_verdict", "GT audit"),
     ("probe_", "closed probe"),
     ("mcq_", "multiple choice"),
-    ("part_", "body parts"),
+    ("part_", "body parts and skill attributes"),
 )
 
 

@@ -20,6 +20,7 @@ from adrbench.llm.messages import ChatRequest, ChatResult
 from adrbench.llm.parse import Parsed, parse_errors, parse_pair, parse_score
 from adrbench.llm.spec import PROVIDERS, RUNTIME_FIELDS, api_key, connect
 from adrbench.models.base import Model
+from adrbench.option_docs import OptionDoc, documented_options
 from adrbench.records import Pair, PairPrediction, Prediction, Unit, Video, VideoPrediction
 from baselines.lvlm.frames import FrameSource
 from baselines.lvlm.inputs import ADR_RANGE, GRS_RANGE, item_parts, labels_for
@@ -35,6 +36,11 @@ class OpenAICompatibleModel(Model):
     provider: ClassVar[str] = "openai-compatible"  # adrbench.llm.PROVIDERS: backend, endpoint, key variables
     defaults: ClassVar[dict[str, str]] = {}
     runtime_args: ClassVar[frozenset[str]] = RUNTIME_FIELDS
+
+    @classmethod
+    def option_docs(cls) -> list[OptionDoc]:
+        """The fields of LVLMSettings, with this model's presets as defaults."""
+        return documented_options(LVLMSettings, cls.defaults)
 
     def __init__(self, **model_args: Any) -> None:
         self.settings = LVLMSettings.from_args(self.name, {**self.defaults, **model_args})

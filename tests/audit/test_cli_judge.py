@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
+import socket
+import sys
 from pathlib import Path
 
 import pytest
 from audit_fixtures import judge_responder
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from adrbench.audit import JUDGE_PROMPT_VERSION, AnswerStore, parse_verdict
 from adrbench.cli.audit import app
 from adrbench.errors import ConfigError
 from adrbench.llm.loopback import Faults, LoopbackServer
+from adrbench.llm.retry import RetryPolicy
 
 runner = CliRunner()
 
 
-def _judge(folder: Path, url: str, answers: Path, cache: Path) -> object:
+def _judge(folder: Path, url: str, answers: Path, cache: Path) -> Result:
     return runner.invoke(
         app,
         [
@@ -165,3 +168,60 @@ def test_the_llm_commands_share_their_client_options(adr_folder: Path) -> None:
     bad = runner.invoke(app, ["--data", str(adr_folder), "--mode", "judge", "--model", "m", "--base-url",
                               "http://127.0.0.1:9/v1", "--max-cost-usd", "-1"])  # fmt: skip
     assert isinstance(bad.exception, ConfigError) and "max_cost_usd=-1.0" in str(bad.exception)
+
+
+def _unbound_port() -> int:
+    """A loopback port that nothing listens on (bound once to pick it, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries without their waits, so the seven attempts of each failing request take no time."""
+    monkeypatch.setattr(RetryPolicy, "delay", lambda self, attempt, retry_after, rng: 0.0)
+
+
+def test_an_unreachable_judge_says_why_and_fails(
+    adr_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    no_backoff: None,
+) -> None:
+    from adrbench.cli.main import main
+
+    port, answers = _unbound_port(), tmp_path / "judge.jsonl"
+    argv = ["adrbench", "data", "audit", "--data", str(adr_folder), "--mode", "judge", "--model", "m",
+            "--base-url", f"http://127.0.0.1:{port}/v1", "--cache", "off", "--n-per-sport", "2",
+            "--answers", str(answers)]  # fmt: skip
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 2
+    shown = capsys.readouterr()
+    assert "(complete)" not in shown.out and "agreement" not in shown.out
+    assert "no judge request got a reply (6 of 6 failed" in shown.err
+    assert f"connection refused (127.0.0.1:{port})" in shown.err
+    assert not answers.with_suffix(".report.json").exists()
+
+
+def test_a_judge_that_answers_some_requests_notes_the_others(
+    adr_folder: Path, tmp_path: Path, no_backoff: None
+) -> None:
+    def responder(prompt: str, n_images: int) -> str:
+        if "Juggling" in prompt:
+            raise RuntimeError("this server drops the soccer requests")
+        return judge_responder(prompt, n_images)
+
+    answers = tmp_path / "judge.jsonl"
+    with LoopbackServer(Faults(), responder=responder) as srv:
+        result = runner.invoke(
+            app,
+            ["--data", str(adr_folder), "--mode", "judge", "--model", "m", "--base-url", srv.openai_base_url,
+             "--cache", "off", "--n-per-sport", "2", "--answers", str(answers)],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "note: 2 of 6 judge requests got no reply (the first: retries exhausted: connection error" in (
+        " ".join(result.output.split())
+    )
+    report = json.loads(answers.with_suffix(".report.json").read_text())
+    assert report["n_no_verdict"] == 2 and report["agreement"]["n"] == 4

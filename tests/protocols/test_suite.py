@@ -100,6 +100,10 @@ def test_protocol_metrics_end_to_end() -> None:
     )
     shown = {label: (value, n) for label, value, n in rows}
     assert shown["ordering: order_gt_ties"] == ("0", "3")  # a count: an integer
+    # the part_ metrics pool body parts and skill attributes (timing, smoothness, balance, range_of_motion)
+    assert "body parts and skill attributes: part_recall" in shown and not any(
+        label.startswith("body parts:") for label in shown
+    )
     assert shown["multiple choice: mcq_acc"][0].startswith("1.0000 [")
 
 

@@ -27,7 +27,7 @@ from adrbench.data.synth import render
 from adrbench.data.synth.body import FPS, body_pose
 
 SIZES = {"Squat": (1136, 243, 244), "OHP": (1582, 339, 339)}
-#: Real prevalences (research/data-formats.md §3.3).
+#: Real prevalences, counted from the release's label files (docs/synthetic.md, fitnessaqa-synth).
 PREVALENCE = {"Squat_forward": 0.683, "Squat_inward": 0.143, "OHP_knee": 0.344, "OHP_elbow": 0.255}
 SHIN_LEAN = 0.75  # rad: shin leaning forward more than this at the bottom = knees too far forward
 VALGUS = 0.08  # m: knees this much narrower than the ankles at the bottom = knees caving in
