@@ -170,7 +170,10 @@ class OpenAIChatBackend:
         if not choice.message.content:
             raise PermanentError("empty reply", **billed)
         return Reply(
-            text=choice.message.content, finish_reason=choice.finish_reason, model=resp.model or None, **billed
+            text=choice.message.content,
+            finish_reason=choice.finish_reason,
+            model=resp.model or None,
+            **billed,
         )
 
 
@@ -192,7 +195,11 @@ def gemini_status_error(code: int, status: str | None, message: str, details: An
     if isinstance(details, dict) and isinstance(details.get("error"), dict):
         infos = [d for d in details["error"].get("details") or [] if isinstance(d, dict)]
     delay = next(
-        (_duration_s(d.get("retryDelay")) for d in infos if str(d.get("@type", "")).endswith("rpc.RetryInfo")),
+        (
+            _duration_s(d.get("retryDelay"))
+            for d in infos
+            if str(d.get("@type", "")).endswith("rpc.RetryInfo")
+        ),
         None,
     )
     quota_ids = [
@@ -282,19 +289,25 @@ class GeminiBackend:
             raise TransientError("connection error") from None
         except json.JSONDecodeError:
             raise TransientError("malformed response") from None
-        billed = _billed(resp.usage_metadata, "prompt_token_count", "candidates_token_count", "thoughts_token_count")
+        billed = _billed(
+            resp.usage_metadata, "prompt_token_count", "candidates_token_count", "thoughts_token_count"
+        )
         feedback = getattr(resp, "prompt_feedback", None)
         if feedback is not None and feedback.block_reason is not None:
             raise PermanentError(f"blocked: {_enum_name(feedback.block_reason)}", **billed)
         candidates = resp.candidates or []
-        finish = _enum_name(candidates[0].finish_reason) if candidates and candidates[0].finish_reason else None
+        finish = (
+            _enum_name(candidates[0].finish_reason) if candidates and candidates[0].finish_reason else None
+        )
         if finish == "MAX_TOKENS":
             raise PermanentError("truncated: finish_reason MAX_TOKENS (raise max_tokens)", **billed)
         if finish is not None and finish not in _GEMINI_DONE:
             raise PermanentError(f"blocked: {finish}", **billed)
-        texts = [p.text for p in (candidates[0].content.parts or []) if p.text and not p.thought] if (
-            candidates and candidates[0].content
-        ) else []
+        texts = (
+            [p.text for p in (candidates[0].content.parts or []) if p.text and not p.thought]
+            if (candidates and candidates[0].content)
+            else []
+        )
         if not texts:
             raise PermanentError("empty reply", **billed)
         version = getattr(resp, "model_version", None)
@@ -310,5 +323,7 @@ def _require(module: str, attribute: str | None = None) -> Any:
     try:
         found = importlib.import_module(module)
     except ImportError:
-        raise ConfigError(f"the {module} package is needed for this model: pip install 'adrbench[lvlm]'") from None
+        raise ConfigError(
+            f"the {module} package is needed for this model: pip install 'adrbench[lvlm]'"
+        ) from None
     return getattr(found, attribute) if attribute else found

@@ -104,13 +104,17 @@ class LLMClient:
         if self.cache is None:
             return None
         reply = self.cache.get(request.key(self.backend_name))
-        if reply is None or reply.finish_reason in _UNFINISHED:  # a truncated reply is no answer (older caches)
+        if (
+            reply is None or reply.finish_reason in _UNFINISHED
+        ):  # a truncated reply is no answer (older caches)
             return None
         self.stats["cache_hits"] += 1
         self._note_served(request, reply)
         return self._result(reply, attempts=0, cached=True)
 
-    def _result(self, reply: Reply, attempts: int, cached: bool, billed: tuple[int, int] = (0, 0)) -> ChatResult:
+    def _result(
+        self, reply: Reply, attempts: int, cached: bool, billed: tuple[int, int] = (0, 0)
+    ) -> ChatResult:
         tokens_in, tokens_out = reply.input_tokens + billed[0], reply.output_tokens + billed[1]
         return ChatResult(
             text=reply.text,
@@ -166,7 +170,9 @@ class LLMClient:
                 except BackendError as exc:
                     self._charge(exc.input_tokens, exc.output_tokens)
                     billed = (billed[0] + exc.input_tokens, billed[1] + exc.output_tokens)
-                    if not isinstance(exc, TransientError):  # PermanentError: deterministic, a retry repeats it
+                    if not isinstance(
+                        exc, TransientError
+                    ):  # PermanentError: deterministic, a retry repeats it
                         return self._failure(exc.reason, attempts, billed)
                     failure = exc
                 else:
@@ -177,10 +183,14 @@ class LLMClient:
             self.stats["retries"] += 1
             await asyncio.sleep(self.retry.delay(attempts - 1, failure.retry_after, self._rng))
 
-    def _accept(self, request: ChatRequest, reply: Reply, attempts: int, billed: tuple[int, int]) -> ChatResult:
+    def _accept(
+        self, request: ChatRequest, reply: Reply, attempts: int, billed: tuple[int, int]
+    ) -> ChatResult:
         self._charge(reply.input_tokens, reply.output_tokens)
         self._note_served(request, reply)
-        if reply.finish_reason in _UNFINISHED:  # a backend that let a truncated reply through: still no answer
+        if (
+            reply.finish_reason in _UNFINISHED
+        ):  # a backend that let a truncated reply through: still no answer
             total = (billed[0] + reply.input_tokens, billed[1] + reply.output_tokens)
             return self._failure(f"truncated: finish_reason {reply.finish_reason}", attempts, total)
         if self.cache is not None:
