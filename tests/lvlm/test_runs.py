@@ -107,7 +107,12 @@ def test_budget_stops_the_run_cleanly(tmp_path: Path, server: LoopbackServer) ->
 def test_cost_accounting_uses_the_price_table(server: LoopbackServer) -> None:
     data = adr_dataset(3)
     model = OpenAICompatibleModel(
-        base_url=server.openai_base_url, model="m", cache="off", input_per_mtok="2", output_per_mtok="8", **FAST
+        base_url=server.openai_base_url,
+        model="m",
+        cache="off",
+        input_per_mtok="2",
+        output_per_mtok="8",
+        **FAST,
     )
     preds = model.predict(data, data.items("test"))
     tokens_in = sum(p.meta["usage"]["input_tokens"] for p in preds)
