@@ -50,17 +50,13 @@ class ClientSpec(BaseModel):
 
     base_url: str | None = Field(None, description="the server (None: the provider's API)")
     api_key_env: str | None = Field(None, description="environment variable holding the key (never the key)")
-    cache: str | None = Field(
-        None, description="request cache: None → the default file, 'off' → none, or a path"
-    )
+    cache: str | None = Field(None, description="request cache: None → the default file, 'off' → none, or a path")
     concurrency: int = Field(8, ge=1, description="requests in flight")
     timeout_s: float = Field(120.0, gt=0, description="seconds per HTTP attempt")
     max_retries: int = Field(6, ge=0, description="retries after the first attempt")
     backoff_s: float = Field(0.5, ge=0, description="first retry waits backoff_s/2 to backoff_s, doubling")
     backoff_cap_s: float = Field(30.0, ge=0, description="the longest wait between attempts")
-    max_tokens_total: int | None = Field(
-        None, ge=0, description="no new request once this many tokens are used"
-    )
+    max_tokens_total: int | None = Field(None, ge=0, description="no new request once this many tokens are used")
     max_cost_usd: float | None = Field(None, ge=0, description="no new request once this much is spent")
     input_per_mtok: float = Field(0.0, ge=0, description="USD per million input tokens (cost accounting)")
     output_per_mtok: float = Field(0.0, ge=0, description="USD per million output tokens")
@@ -68,16 +64,8 @@ class ClientSpec(BaseModel):
 
 #: Settings that cannot change a reply (where and how fast it is fetched, when to stop): out of a run's identity.
 RUNTIME_FIELDS = frozenset(
-    {
-        "cache",
-        "concurrency",
-        "timeout_s",
-        "max_retries",
-        "backoff_s",
-        "backoff_cap_s",
-        "max_tokens_total",
-        "max_cost_usd",
-    }  # fmt: skip
+    {"cache", "concurrency", "timeout_s", "max_retries", "backoff_s", "backoff_cap_s", "max_tokens_total",
+     "max_cost_usd"}  # fmt: skip
 )
 
 

@@ -116,9 +116,7 @@ def test_text_requests_for_describers_and_judges(
     monkeypatch.setenv("GEMINI_API_KEY", "gm-test-key")
     with LoopbackServer(Faults(rate_500=0.3, seed=1)) as srv:
         base = srv.openai_base_url if provider == "openai-compatible" else srv.url
-        spec = ClientSpec(
-            base_url=base, cache=str(tmp_path / "c.sqlite"), backoff_s=0.001, backoff_cap_s=0.01
-        )
+        spec = ClientSpec(base_url=base, cache=str(tmp_path / "c.sqlite"), backoff_s=0.001, backoff_cap_s=0.01)
         client = connect(provider, spec.model_copy(update={"max_retries": 8}))
         requests = [
             text_request("judge", f'Give a "score" from 0 to 1 for answer {i}.', "judge-1") for i in range(6)
