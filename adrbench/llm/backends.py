@@ -1,5 +1,8 @@
 """Backends that send one ChatRequest over a real SDK: OpenAI chat completions (OpenAI, vLLM, SGLang, ...) and
-Gemini generateContent (google-genai). Each maps SDK failures to TransientError (retry) or PermanentError.
+Gemini generateContent (google-genai). Each asks for JSON by schema when a request carries one, and maps failures
+to TransientError (retry), PermanentError (give up on this request: also a reply cut at the token limit, blocked,
+refused or empty) or FatalError (quota used up: stop the run). TypeError and ValueError from an SDK call are bugs
+in the call and propagate.
 
 A backend is an async context manager made fresh inside each event loop, because the SDKs' HTTP clients are
 bound to the loop that created them. Error reasons are built from status codes and exception types; any server
@@ -16,7 +19,7 @@ from typing import Any, Protocol
 
 from adrbench.errors import ConfigError
 from adrbench.llm.messages import ChatRequest, Part, Reply
-from adrbench.llm.retry import PermanentError, TransientError, parse_retry_after
+from adrbench.llm.retry import FatalError, PermanentError, TransientError, parse_retry_after
 
 _RETRY_STATUS = {408, 409, 425, 429}
 
@@ -105,6 +108,34 @@ def openai_content(parts: tuple[Part, ...]) -> list[dict[str, Any]]:
     return blocks
 
 
+def _billed(usage: Any, prompt: str, output: str, extra: str | None = None) -> dict[str, int]:
+    """Tokens of an SDK usage object (`prompt` and `output` attribute names; `extra` is added to the output,
+    e.g. Gemini's thinking tokens, which are billed as output)."""
+    out = int(getattr(usage, output, 0) or 0) + (int(getattr(usage, extra, 0) or 0) if extra else 0)
+    return {"input_tokens": int(getattr(usage, prompt, 0) or 0), "output_tokens": out}
+
+
+def response_format(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The chat-completions `response_format` for a request's params: `json_schema` (structured outputs, on OpenAI
+    and vLLM) when the request carries a schema, else `json_object`; None when JSON was not asked for."""
+    if not params.get("json_mode"):
+        return None
+    schema = params.get("json_schema")
+    if schema is None:
+        return {"type": "json_object"}
+    return {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True}}
+
+
+def openai_status_error(code: int, error_code: str | None, message: str, headers: Any) -> BaseException:
+    """The failure an HTTP error of the chat-completions API stands for: quota used up (429
+    `insufficient_quota`) is fatal, rate limits and 5xx are transient, the rest permanent."""
+    if code == 429 and error_code == "insufficient_quota":
+        return FatalError(f"OpenAI quota exhausted (429 insufficient_quota): {message}; add credit or wait")
+    if code in _RETRY_STATUS or code >= 500:
+        return TransientError(f"http {code}", parse_retry_after(headers))
+    return PermanentError(f"http {code}: {message}")
+
+
 class OpenAIChatBackend:
     """POST /chat/completions through `openai.AsyncOpenAI` (SDK retries off: LLMClient retries)."""
 
@@ -133,14 +164,17 @@ class OpenAIChatBackend:
             messages.append({"role": "system", "content": request.system})
         messages.append({"role": "user", "content": openai_content(request.parts)})
         params = dict(request.params)
+        if params.get("thinking_budget") is not None:
+            raise PermanentError("thinking_budget is a Gemini setting; chat completions have none")
         kwargs: dict[str, Any] = {
             "temperature": params.get("temperature", 0.0),
             "max_tokens": params.get("max_tokens", 512),
         }
         if params.get("seed") is not None:
             kwargs["seed"] = params["seed"]
-        if params.get("json_mode"):
-            kwargs["response_format"] = {"type": "json_object"}
+        fmt = response_format(params)
+        if fmt is not None:
+            kwargs["response_format"] = fmt
         try:
             resp = await self._client.chat.completions.create(
                 model=request.model, messages=messages, **kwargs
@@ -150,22 +184,71 @@ class OpenAIChatBackend:
         except openai.APIConnectionError as exc:
             raise TransientError(mask(connection_reason(exc), self._api_key)) from None
         except openai.APIStatusError as exc:
-            code = exc.status_code
-            if code in _RETRY_STATUS or code >= 500:
-                raise TransientError(f"http {code}", parse_retry_after(exc.response.headers)) from None
-            raise PermanentError(f"http {code}: {mask(str(exc.message), self._api_key)}") from None
-        except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError, TypeError):
+            message = mask(str(exc.message), self._api_key)
+            raise openai_status_error(exc.status_code, exc.code, message, exc.response.headers) from None
+        except (openai.APIResponseValidationError, json.JSONDecodeError):
             raise TransientError("malformed response") from None
+        billed = _billed(resp.usage, "prompt_tokens", "completion_tokens")
         choices = getattr(resp, "choices", None)
-        if not choices or choices[0].message is None or not choices[0].message.content:
-            raise TransientError("empty reply")
-        usage = resp.usage
+        if not choices or choices[0].message is None:
+            raise TransientError("malformed response", **billed)
+        choice = choices[0]
+        if choice.finish_reason == "length":
+            raise PermanentError("truncated: finish_reason length (raise max_tokens)", **billed)
+        if getattr(choice.message, "refusal", None):
+            raise PermanentError("refusal", **billed)
+        if choice.finish_reason == "content_filter":
+            raise PermanentError("blocked: content_filter", **billed)
+        if not choice.message.content:
+            raise PermanentError("empty reply", **billed)
         return Reply(
-            text=choices[0].message.content,
-            input_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-            output_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-            finish_reason=choices[0].finish_reason,
+            text=choice.message.content,
+            finish_reason=choice.finish_reason,
+            model=resp.model or None,
+            **billed,
         )
+
+
+def _duration_s(value: Any) -> float | None:
+    """Seconds of a protobuf Duration as JSON writes it ("30s", "1.5s"); None if it is not one."""
+    if not isinstance(value, str) or not value.endswith("s"):
+        return None
+    try:
+        return max(0.0, float(value[:-1]))
+    except ValueError:
+        return None
+
+
+def gemini_status_error(code: int, status: str | None, message: str, details: Any) -> BaseException:
+    """The failure a Gemini API error stands for. RESOURCE_EXHAUSTED of a per-day quota (a QuotaFailure whose
+    quotaId names a day) is fatal; other rate limits are transient and wait the body's `RetryInfo.retryDelay`
+    (Gemini sends no Retry-After header); 5xx are transient, the rest permanent."""
+    infos = []
+    if isinstance(details, dict) and isinstance(details.get("error"), dict):
+        infos = [d for d in details["error"].get("details") or [] if isinstance(d, dict)]
+    delay = next(
+        (
+            _duration_s(d.get("retryDelay"))
+            for d in infos
+            if str(d.get("@type", "")).endswith("rpc.RetryInfo")
+        ),
+        None,
+    )
+    quota_ids = [
+        str(v.get("quotaId", ""))
+        for d in infos
+        if str(d.get("@type", "")).endswith("rpc.QuotaFailure")
+        for v in d.get("violations") or []
+        if isinstance(v, dict)
+    ]
+    if code == 429 and any("perday" in q.lower() for q in quota_ids):
+        return FatalError(f"Gemini daily quota exhausted (429 RESOURCE_EXHAUSTED {quota_ids[0]}): {message}")
+    if code in _RETRY_STATUS or code >= 500:
+        return TransientError(f"http {code}", delay)
+    return PermanentError(f"http {code}: {message}")
+
+
+_GEMINI_DONE = {"STOP", "FINISH_REASON_UNSPECIFIED"}
 
 
 class GeminiBackend:
@@ -203,51 +286,68 @@ class GeminiBackend:
                 out.extend(types.Part.from_bytes(data=d, mime_type=part.mime) for d in part.data)
         return [types.Content(role="user", parts=out)]
 
-    async def send(self, request: ChatRequest) -> Reply:
-        from google.genai import errors, types
+    def _config(self, params: dict[str, Any], system: str) -> Any:
+        """GenerateContentConfig: JSON by schema (`response_schema`) or plain JSON mime type when asked for, and
+        the thinking budget when one is set (Gemini 2.5 thinks; its thoughts count against max tokens)."""
+        from google.genai import types
 
-        timeouts, transports = _httpx_errors()
-
-        params = dict(request.params)
-        config = types.GenerateContentConfig(
+        json_mode = bool(params.get("json_mode"))
+        budget = params.get("thinking_budget")
+        return types.GenerateContentConfig(
             temperature=params.get("temperature", 0.0),
             max_output_tokens=params.get("max_tokens", 8192),
             seed=params.get("seed"),
-            system_instruction=request.system or None,
-            response_mime_type="application/json" if params.get("json_mode") else None,
+            system_instruction=system or None,
+            response_mime_type="application/json" if json_mode else None,
+            response_schema=params.get("json_schema") if json_mode else None,
+            thinking_config=types.ThinkingConfig(thinking_budget=budget) if budget is not None else None,
         )
+
+    async def send(self, request: ChatRequest) -> Reply:
+        from google.genai import errors
+
+        timeouts, transports = _httpx_errors()
+        config = self._config(dict(request.params), request.system)
         try:
             resp = await self._client.aio.models.generate_content(
                 model=request.model, contents=self._contents(request.parts), config=config
             )
         except errors.APIError as exc:
-            code = int(exc.code or 0)
-            if code in _RETRY_STATUS or code >= 500:
-                headers = getattr(exc.response, "headers", None)
-                raise TransientError(f"http {code}", parse_retry_after(headers)) from None
-            raise PermanentError(f"http {code}: {mask(str(exc.message or ''), self._api_key)}") from None
+            message = mask(str(exc.message or ""), self._api_key)
+            raise gemini_status_error(int(exc.code or 0), exc.status, message, exc.details) from None
         except timeouts:
             raise TransientError("timeout") from None
         except transports as exc:
             raise TransientError(mask(connection_reason(exc), self._api_key)) from None
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+        except json.JSONDecodeError:
             raise TransientError("malformed response") from None
-        try:
-            text = resp.text
-        except ValueError:
-            text = None
-        if not text:
-            raise TransientError("empty reply")
-        usage = resp.usage_metadata
-        thoughts = int(getattr(usage, "thoughts_token_count", 0) or 0)
-        candidates = resp.candidates or []
-        finish = candidates[0].finish_reason if candidates else None
-        return Reply(
-            text=text,
-            input_tokens=int(getattr(usage, "prompt_token_count", 0) or 0),
-            output_tokens=int(getattr(usage, "candidates_token_count", 0) or 0) + thoughts,
-            finish_reason=str(finish.value if hasattr(finish, "value") else finish) if finish else None,
+        billed = _billed(
+            resp.usage_metadata, "prompt_token_count", "candidates_token_count", "thoughts_token_count"
         )
+        feedback = getattr(resp, "prompt_feedback", None)
+        if feedback is not None and feedback.block_reason is not None:
+            raise PermanentError(f"blocked: {_enum_name(feedback.block_reason)}", **billed)
+        candidates = resp.candidates or []
+        finish = (
+            _enum_name(candidates[0].finish_reason) if candidates and candidates[0].finish_reason else None
+        )
+        if finish == "MAX_TOKENS":
+            raise PermanentError("truncated: finish_reason MAX_TOKENS (raise max_tokens)", **billed)
+        if finish is not None and finish not in _GEMINI_DONE:
+            raise PermanentError(f"blocked: {finish}", **billed)
+        texts = (
+            [p.text for p in (candidates[0].content.parts or []) if p.text and not p.thought]
+            if (candidates and candidates[0].content)
+            else []
+        )
+        if not texts:
+            raise PermanentError("empty reply", **billed)
+        version = getattr(resp, "model_version", None)
+        return Reply(text="".join(texts), finish_reason=finish, model=version or None, **billed)
+
+
+def _enum_name(value: Any) -> str:
+    return str(value.value if hasattr(value, "value") else value)
 
 
 def _require(module: str, attribute: str | None = None) -> Any:
@@ -255,5 +355,7 @@ def _require(module: str, attribute: str | None = None) -> Any:
     try:
         found = importlib.import_module(module)
     except ImportError:
-        raise ConfigError(f"the {module} package is needed for this model: pip install 'adrbench[lvlm]'") from None
+        raise ConfigError(
+            f"the {module} package is needed for this model: pip install 'adrbench[lvlm]'"
+        ) from None
     return getattr(found, attribute) if attribute else found

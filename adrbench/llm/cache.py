@@ -1,6 +1,6 @@
 """The SQLite request cache: one row per successful reply, keyed by the request's content hash.
 
-Only replies are stored (text, token counts), never endpoints, headers or API keys. Each reply is committed as it
+Only replies are stored (text, token counts, finish reason and the served model that wrote them), never endpoints, headers or API keys. Each reply is committed as it
 arrives, so a killed run keeps every reply it got and a resumed run repeats no request.
 """
 
@@ -46,12 +46,14 @@ class RequestCache:
         return None if row is None else Reply(**json.loads(row[0]))
 
     def put(self, key: str, backend: str, model: str, reply: Reply) -> None:
+        """Store `reply` for `key`; `model` is the requested name, the served one is in the reply."""
         body = json.dumps(
             {
                 "text": reply.text,
                 "input_tokens": reply.input_tokens,
                 "output_tokens": reply.output_tokens,
                 "finish_reason": reply.finish_reason,
+                "model": reply.model,
             },
             sort_keys=True,
             ensure_ascii=False,

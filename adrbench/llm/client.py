@@ -1,13 +1,17 @@
 """LLMClient: runs a batch of ChatRequests concurrently through a backend, with the cache, retries and budget.
 
 Every request ends as a ChatResult holding either a reply or an error reason ("budget", "retries exhausted:
-http 500", "http 401: ..."); failures are returned and counted, never replaced by a made-up answer.
+http 500", "http 401: ...", "truncated: ..."); failures are returned and counted, never replaced by a made-up
+answer. Every billed attempt, failed or not, is charged to the budget. A FatalError (quota used up) stops the
+batch: nothing more is sent, and it is raised once the requests in flight are done (their replies are cached).
+The served model of each reply is recorded; a served model other than the requested one is logged once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import random
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
@@ -17,9 +21,11 @@ from adrbench.llm.backends import Backend
 from adrbench.llm.budget import Budget, Pricing
 from adrbench.llm.cache import RequestCache
 from adrbench.llm.messages import ChatRequest, ChatResult, Reply
-from adrbench.llm.retry import PermanentError, RetryPolicy, TransientError
+from adrbench.llm.retry import BackendError, FatalError, RetryPolicy, TransientError
 
 T = TypeVar("T")
+log = logging.getLogger("adrbench.llm")
+_UNFINISHED = {"length", "MAX_TOKENS"}  # finish reasons of a reply cut at the token limit: never an answer
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -36,7 +42,8 @@ class LLMClient:
     """Concurrent, cached, retried, budgeted access to one backend.
 
     `backend_factory` makes a fresh backend per event loop; `backend_name` (e.g. "openai-chat") is part of each
-    cache key. `stats` counts HTTP attempts ("requests"), cache hits, retries, tokens, cost and requests that got no reply, by reason.
+    cache key. `stats` counts HTTP attempts ("requests"), cache hits, retries, tokens, cost and requests that got
+    no reply, by reason; `served_models` counts the replies of each (requested, served) model pair.
     """
 
     def __init__(
@@ -62,6 +69,8 @@ class LLMClient:
         self.pricing = pricing or Pricing()
         self._rng = random.Random(seed)
         self.stats: Counter[str] = Counter()
+        self.served_models: Counter[tuple[str, str]] = Counter()
+        self._fatal: FatalError | None = None
 
     def run(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
         """One result per request, in order (blocking)."""
@@ -75,11 +84,15 @@ class LLMClient:
                 cached[i] = hit
         pending = [i for i in range(len(requests)) if i not in cached]
         sent: dict[int, ChatResult] = {}
+        if pending and self._fatal is not None:
+            raise self._fatal
         if pending:
             semaphore = asyncio.Semaphore(self.concurrency)
             async with self._factory() as backend:
                 done = await asyncio.gather(*(self._send(backend, requests[i], semaphore) for i in pending))
             sent = dict(zip(pending, done, strict=True))
+        if self._fatal is not None:
+            raise self._fatal
         results = [cached[i] if i in cached else sent[i] for i in range(len(requests))]
         for result in results:
             if result.error is not None:
@@ -91,55 +104,105 @@ class LLMClient:
         if self.cache is None:
             return None
         reply = self.cache.get(request.key(self.backend_name))
-        if reply is None:
+        if (
+            reply is None or reply.finish_reason in _UNFINISHED
+        ):  # a truncated reply is no answer (older caches)
             return None
         self.stats["cache_hits"] += 1
+        self._note_served(request, reply)
         return self._result(reply, attempts=0, cached=True)
 
-    def _result(self, reply: Reply, attempts: int, cached: bool) -> ChatResult:
+    def _result(
+        self, reply: Reply, attempts: int, cached: bool, billed: tuple[int, int] = (0, 0)
+    ) -> ChatResult:
+        tokens_in, tokens_out = reply.input_tokens + billed[0], reply.output_tokens + billed[1]
         return ChatResult(
             text=reply.text,
-            input_tokens=reply.input_tokens,
-            output_tokens=reply.output_tokens,
-            cost_usd=self.pricing.cost(reply.input_tokens, reply.output_tokens),
+            input_tokens=tokens_in,
+            output_tokens=tokens_out,
+            cost_usd=self.pricing.cost(tokens_in, tokens_out),
             cached=cached,
             attempts=attempts,
             finish_reason=reply.finish_reason,
+            served_model=reply.model,
         )
+
+    def _failure(self, reason: str, attempts: int, billed: tuple[int, int]) -> ChatResult:
+        return ChatResult(
+            error=reason,
+            attempts=attempts,
+            input_tokens=billed[0],
+            output_tokens=billed[1],
+            cost_usd=self.pricing.cost(*billed),
+        )
+
+    def _charge(self, input_tokens: int, output_tokens: int) -> None:
+        """Count one billed attempt against the budget and in the stats."""
+        self.budget.charge(input_tokens + output_tokens, self.pricing.cost(input_tokens, output_tokens))
+        self.stats["input_tokens"] += input_tokens
+        self.stats["output_tokens"] += output_tokens
+
+    def _note_served(self, request: ChatRequest, reply: Reply) -> None:
+        """Count who answered; log once per pair when the server answered with another model than asked for."""
+        if reply.model is None:
+            return
+        pair = (request.model, reply.model)
+        if pair not in self.served_models and reply.model.removeprefix("models/") != request.model:
+            log.warning("requested model %r was answered by %r", request.model, reply.model)
+        self.served_models[pair] += 1
 
     async def _send(self, backend: Backend, request: ChatRequest, semaphore: asyncio.Semaphore) -> ChatResult:
         attempts = 0
+        billed = (0, 0)  # tokens of this request's failed attempts
         while True:
             async with semaphore:
+                if self._fatal is not None:
+                    return self._failure(f"stopped: {self._fatal.reason}", attempts, billed)
                 if self.budget.exhausted():
-                    return ChatResult(error="budget", attempts=attempts)
+                    return self._failure("budget", attempts, billed)
                 attempts += 1
                 self.stats["requests"] += 1
                 try:
                     reply = await backend.send(request)
-                except PermanentError as exc:
-                    return ChatResult(error=exc.reason, attempts=attempts)
-                except TransientError as exc:
+                except FatalError as exc:
+                    self._fatal = self._fatal or exc
+                    return self._failure(exc.reason, attempts, billed)
+                except BackendError as exc:
+                    self._charge(exc.input_tokens, exc.output_tokens)
+                    billed = (billed[0] + exc.input_tokens, billed[1] + exc.output_tokens)
+                    if not isinstance(
+                        exc, TransientError
+                    ):  # PermanentError: deterministic, a retry repeats it
+                        return self._failure(exc.reason, attempts, billed)
                     failure = exc
                 else:
-                    return self._accept(request, reply, attempts)
+                    return self._accept(request, reply, attempts, billed)
             self.stats[f"transient:{failure.reason.split(':')[0]}"] += 1
             if attempts > self.retry.max_retries:
-                return ChatResult(error=f"retries exhausted: {failure.reason}", attempts=attempts)
+                return self._failure(f"retries exhausted: {failure.reason}", attempts, billed)
             self.stats["retries"] += 1
             await asyncio.sleep(self.retry.delay(attempts - 1, failure.retry_after, self._rng))
 
-    def _accept(self, request: ChatRequest, reply: Reply, attempts: int) -> ChatResult:
-        result = self._result(reply, attempts=attempts, cached=False)
-        self.budget.charge(reply.input_tokens + reply.output_tokens, result.cost_usd)
-        self.stats["input_tokens"] += reply.input_tokens
-        self.stats["output_tokens"] += reply.output_tokens
+    def _accept(
+        self, request: ChatRequest, reply: Reply, attempts: int, billed: tuple[int, int]
+    ) -> ChatResult:
+        self._charge(reply.input_tokens, reply.output_tokens)
+        self._note_served(request, reply)
+        if (
+            reply.finish_reason in _UNFINISHED
+        ):  # a backend that let a truncated reply through: still no answer
+            total = (billed[0] + reply.input_tokens, billed[1] + reply.output_tokens)
+            return self._failure(f"truncated: finish_reason {reply.finish_reason}", attempts, total)
         if self.cache is not None:
             self.cache.put(request.key(self.backend_name), self.backend_name, request.model, reply)
-        return result
+        return self._result(reply, attempts=attempts, cached=False, billed=billed)
 
     def summary(self) -> dict[str, Any]:
         """Totals for the run so far (for logs and results): counts, tokens and spent cost."""
         out: dict[str, Any] = dict(sorted(self.stats.items()))
         out["cost_usd"] = round(self.budget.cost_usd, 8)
         return out
+
+    def served(self) -> list[str]:
+        """The served model names seen so far (for a run's config: which models answered)."""
+        return sorted({served for _, served in self.served_models})

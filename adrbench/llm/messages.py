@@ -51,7 +51,8 @@ class ChatRequest:
     parts: tuple[Part, ...]
     prompt_version: str
     system: str = ""
-    params: dict[str, Any] = field(default_factory=dict)  # temperature, max_tokens, seed, json mode
+    # temperature, max_tokens, seed, json_mode, json_schema (a JSON Schema for the reply), thinking_budget
+    params: dict[str, Any] = field(default_factory=dict)
 
     def key(self, backend: str) -> str:
         """SHA-256 of everything that can change the reply; never includes endpoints or API keys."""
@@ -80,17 +81,20 @@ def text_request(model: str, text: str, prompt_version: str, system: str = "", *
 
 @dataclass(frozen=True)
 class Reply:
-    """What a backend got back for one request: the text and the tokens it was billed for."""
+    """What a backend got back for one request: the text, the tokens it was billed for and the model that
+    answered as the server names it (OpenAI/vLLM `model`, Gemini `model_version`; None if it names none)."""
 
     text: str
     input_tokens: int = 0
     output_tokens: int = 0
     finish_reason: str | None = None
+    model: str | None = None
 
 
 @dataclass
 class ChatResult:
-    """The outcome of one request after cache, retries and budget: a reply, or an error reason (never both)."""
+    """The outcome of one request after cache, retries and budget: a reply, or an error reason (never both).
+    Tokens and cost cover every billed attempt, failed ones included; `served_model` is who answered."""
 
     text: str | None = None
     error: str | None = None
@@ -100,13 +104,17 @@ class ChatResult:
     cached: bool = False
     attempts: int = 0
     finish_reason: str | None = None
+    served_model: str | None = None
 
     def usage(self) -> dict[str, Any]:
-        """The accounting that goes into a prediction's meta."""
-        return {
+        """The accounting that goes into a prediction's meta (with the served model, when the server named it)."""
+        out: dict[str, Any] = {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "cost_usd": round(self.cost_usd, 8),
             "cached": self.cached,
             "attempts": self.attempts,
         }
+        if self.served_model is not None:
+            out["served_model"] = self.served_model
+        return out

@@ -1,12 +1,14 @@
 """Every LVLM prompt of adrbench, in one versioned place.
 
-Change any wording here and bump PROMPT_VERSION: the version is part of each request's cache key and of the
+The JSON Schemas of the answers live here too. Change any wording or schema here and bump PROMPT_VERSION: the version is part of each request's cache key and of the
 model's config, so results made with different prompts never mix.
 """
 
 from __future__ import annotations
 
-PROMPT_VERSION = "lvlm-1"
+from typing import Any
+
+PROMPT_VERSION = "lvlm-2"  # 2: a pair as one video for servers that take one video per prompt
 
 SYSTEM = (
     "You are an expert coach and judge of human motor skill. You look closely at how each body part moves "
@@ -45,6 +47,14 @@ def pair_intro(group: str, category: str, source: str, n: int) -> str:
     )
 
 
+def pair_one_video(n: int) -> str:
+    """Between the intro and the frames when both videos of a pair go as one video (LLaVA-NeXT-Video on vLLM
+    takes at most one video per prompt)."""
+    return (
+        f"The video below shows performer 1 in its first {n} frames and performer 2 in its last {n} frames."
+    )
+
+
 def pair_instruction(low: float, high: float) -> str:
     """Text after the two videos: both scores on the task's scale and the difference description, as JSON."""
     return (
@@ -79,3 +89,31 @@ def errors_instruction(exercise: str, label_names: tuple[str, ...], source: str,
         "Answer with JSON only, exactly in this form:\n"
         f'{{"errors": {{{form}}}}}'
     )
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """A closed JSON Schema object with every property required (what OpenAI's strict structured outputs need)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def pair_schema() -> dict[str, Any]:
+    """The JSON Schema of a pair_instruction answer, for servers that constrain replies by schema."""
+    return _object(
+        {"score_1": {"type": "number"}, "score_2": {"type": "number"}, "description": {"type": "string"}}
+    )
+
+
+def score_schema() -> dict[str, Any]:
+    """The JSON Schema of a score_instruction answer."""
+    return _object({"score": {"type": "number"}})
+
+
+def errors_schema(label_names: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON Schema of an errors_instruction answer: "yes" or "no" for each label."""
+    flag = {"type": "string", "enum": ["yes", "no"]}
+    return _object({"errors": _object({name: flag for name in label_names})})

@@ -1,4 +1,6 @@
-"""Retry policy: exponential backoff with jitter, honouring a server's Retry-After, for transient failures."""
+"""Retry policy: exponential backoff with jitter, honouring a server's Retry-After, for transient failures; and
+the three kinds of failure a backend reports (transient: retry; permanent: give up on this request; fatal: stop
+the run). Each carries the tokens the failed attempt was billed for, so a budget counts failures too."""
 
 from __future__ import annotations
 
@@ -8,18 +10,36 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from adrbench.errors import AdrbenchError
 
-class TransientError(Exception):
-    """A failure worth retrying (429, 5xx, timeout, connection, malformed body); `reason` is safe to record."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+class BackendError(Exception):
+    """A failed attempt: `reason` is safe to record; `input_tokens`/`output_tokens` are what it was billed for
+    (a truncated or blocked reply still costs its tokens)."""
+
+    def __init__(self, reason: str, *, input_tokens: int = 0, output_tokens: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
+
+
+class TransientError(BackendError):
+    """A failure worth retrying (rate limit, 5xx, timeout, connection, malformed body)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, **billed: int) -> None:
+        super().__init__(reason, **billed)
         self.retry_after = retry_after
 
 
-class PermanentError(Exception):
-    """A failure that a retry cannot fix (bad request, auth, unknown model)."""
+class PermanentError(BackendError):
+    """A failure that a retry cannot fix: bad request, auth, unknown model, or a deterministic non-answer
+    (cut at the token limit, safety block, refusal, empty content)."""
+
+
+class FatalError(AdrbenchError):
+    """A failure that no later request can escape (the account's quota is used up): the run stops with this
+    message instead of sending, and retrying, every remaining request."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from adrbench.dataset import Dataset
+from adrbench.errors import ConfigError
 from adrbench.llm import prompts
 from adrbench.llm.client import LLMClient
 from adrbench.llm.messages import ChatRequest, ChatResult
@@ -45,17 +46,24 @@ class OpenAICompatibleModel(Model):
     def __init__(self, **model_args: Any) -> None:
         self.settings = LVLMSettings.from_args(self.name, {**self.defaults, **model_args})
         api_key(self.provider, self.settings)  # a missing key or endpoint fails here, not at the first batch
+        if self.settings.thinking_budget is not None and PROVIDERS[self.provider].backend != "gemini":
+            raise ConfigError(f"{self.name}: model-arg thinking_budget is a Gemini setting")
         self._client: LLMClient | None = None
         self._frames: FrameSource | None = None
         self._outcomes: Counter[str] = Counter()
 
     def config(self) -> dict[str, Any]:
-        return {
+        """Settings, prompt version and, once replies came, `served_models`: the names the server gave the models
+        that answered (which may differ from the requested `model`)."""
+        out = {
             "name": self.name,
             "backend": PROVIDERS[self.provider].backend,
             "prompt_version": prompts.PROMPT_VERSION,
             **self.settings.recorded(),
         }
+        if self._client is not None and self._client.served_models:
+            out["served_models"] = self._client.served()
+        return out
 
     def usage(self) -> dict[str, Any]:
         """This run so far: requests, cache hits, retries, tokens, cost, and failed predictions by reason."""
@@ -72,7 +80,9 @@ class OpenAICompatibleModel(Model):
         frames = self._frame_source(data)
         todo: list[Pair | Video] = list(items)
         results = self.client.run([self._request(data, item, frames) for item in todo])
-        return [self._prediction(data, item, result, frames) for item, result in zip(todo, results, strict=True)]
+        return [
+            self._prediction(data, item, result, frames) for item, result in zip(todo, results, strict=True)
+        ]
 
     def _frame_source(self, data: Dataset) -> FrameSource:
         """The frames of `data`'s videos (one source per dataset, so frames already drawn are reused)."""
@@ -85,12 +95,16 @@ class OpenAICompatibleModel(Model):
     def _request(self, data: Dataset, item: Pair | Video, frames: FrameSource) -> ChatRequest:
         s = self.settings
         parts = item_parts(data, item, frames, s.media)
-        params = {
+        params: dict[str, Any] = {
             "temperature": s.temperature,
             "max_tokens": s.max_tokens,
             "seed": s.seed,
             "json_mode": s.json_mode,
         }
+        if s.json_mode:
+            params["json_schema"] = _schema(data, item)
+        if s.thinking_budget is not None:
+            params["thinking_budget"] = s.thinking_budget
         return ChatRequest(
             model=s.model,
             parts=parts,
@@ -105,7 +119,7 @@ class OpenAICompatibleModel(Model):
         shown = [data.videos[item.video_1], data.videos[item.video_2]] if isinstance(item, Pair) else [item]
         kinds = sorted({frames.kind(v) for v in shown})
         meta: dict[str, Any] = {
-            "usage": result.usage(),
+            "usage": result.usage(),  # with the served model, when the server named it
             "frames_from": kinds[0] if len(kinds) == 1 else "mixed",
         }
         if result.error is not None:
@@ -134,12 +148,22 @@ class OpenAICompatibleModel(Model):
         )
 
 
+def _schema(data: Dataset, item: Pair | Video) -> dict[str, Any]:
+    """The JSON Schema of the answer to `item`'s prompt (servers that support it constrain the reply to it)."""
+    if isinstance(item, Pair):
+        return prompts.pair_schema()
+    if data.label_names:
+        return prompts.errors_schema(labels_for(data, item))
+    return prompts.score_schema()
+
+
 def _count_outcome(outcomes: Counter[str], parsed: Parsed) -> None:
     outcomes["predictions"] += 1
     if parsed.error:
         outcomes["failed"] += 1
         outcomes[f"failed:{parsed.error.split(':')[0]}"] += 1
     outcomes["clipped_fields"] += len(parsed.clipped)
+    outcomes["off_scale_fields"] += len(parsed.off_scale)
     outcomes["missing_fields"] += len(parsed.missing)
 
 
@@ -151,6 +175,7 @@ class Qwen25VLModel(OpenAICompatibleModel):
         "model": "Qwen/Qwen2.5-VL-7B-Instruct",
         "base_url": "http://127.0.0.1:8000/v1",
         "concurrency": "16",  # a vLLM server batches requests
+        "json_mode": "true",  # vLLM constrains replies to the answer's JSON Schema
     }
 
 
@@ -164,6 +189,7 @@ class LlavaVideoModel(OpenAICompatibleModel):
         "concurrency": "16",  # a vLLM server batches requests
         "media": "video",
         "image_format": "jpeg",
+        "json_mode": "true",
     }
 
 
@@ -181,14 +207,16 @@ class GPT4oModel(OpenAICompatibleModel):
 
 
 class Gemini25Model(OpenAICompatibleModel):
-    """Gemini 2.5 Pro through google-genai (key from GEMINI_API_KEY or GOOGLE_API_KEY); thinking tokens count as
-    output, so max_tokens is larger than for the other models."""
+    """Gemini 2.5 Pro through google-genai (key from GEMINI_API_KEY or GOOGLE_API_KEY). It always thinks and its
+    thinking tokens count against max_tokens, so the thinking budget is set (and recorded) and max_tokens leaves
+    room for the answer after it."""
 
     name = "gemini-2.5"
     defaults: ClassVar[dict[str, str]] = {
         "model": "gemini-2.5-pro",
         "json_mode": "true",
         "max_tokens": "8192",
+        "thinking_budget": "2048",
         "input_per_mtok": "1.25",
         "output_per_mtok": "10",
     }

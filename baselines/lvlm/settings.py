@@ -40,7 +40,12 @@ class LVLMSettings(ClientSpec):
     temperature: float = 0.0
     max_tokens: int = Field(512, ge=1, description="per reply")
     seed: int | None = None
-    json_mode: bool = False
+    json_mode: bool = Field(
+        False, description="ask for JSON by the answer's schema (json_schema / response_schema)"
+    )
+    thinking_budget: int | None = Field(
+        None, ge=-1, description="Gemini 2.5 thinking tokens (-1: dynamic); None: the model's default"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> LVLMSettings:

@@ -76,3 +76,28 @@ def test_score_and_errors() -> None:
     assert parsed.values == {"labels": {"OHP_knee": 1, "OHP_elbow": 0}}
     partial = parse_errors('{"OHP_knee": "unsure"}', ("OHP_knee",))
     assert partial.missing == ["OHP_knee"] and partial.error == "no expected field in reply"
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"), [("7,5", 7.5), ("1-10: 7", 7.0), ("7/10", 7.0), ("score 1-10: 8,5", 8.5)]
+)
+def test_to_number_misreads_fixed(raw: str, want: float) -> None:
+    assert to_number(raw) == want
+
+
+def test_several_objects_read_the_last_and_say_so() -> None:
+    parsed = parse_score('Example: {"score": 3}. My answer: {"score": 8}', 1, 10)
+    assert parsed.values == {"score": 8.0} and parsed.notes == ["2 JSON objects in reply; read the last"]
+    assert "notes" in parsed.meta()
+
+
+def test_lenient_forms_and_person_keys() -> None:
+    text = "{'person_1_score': 4, 'score_person_2': '6,5', 'description': \"B's knees bend more\",}"
+    parsed = parse_pair(text, 1, 10)
+    assert parsed.values == {"score_1": 4.0, "score_2": 6.5, "description": "B's knees bend more"}
+
+
+def test_a_score_on_another_scale_is_refused_not_clipped() -> None:
+    parsed = parse_pair('{"score_1": 75, "score_2": 11, "description": "A is steadier."}', 1, 10)
+    assert parsed.values["score_1"] is None and parsed.off_scale == ["score_1"]
+    assert parsed.values["score_2"] == 10.0 and parsed.clipped == ["score_2"]

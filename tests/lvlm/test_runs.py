@@ -107,7 +107,12 @@ def test_budget_stops_the_run_cleanly(tmp_path: Path, server: LoopbackServer) ->
 def test_cost_accounting_uses_the_price_table(server: LoopbackServer) -> None:
     data = adr_dataset(3)
     model = OpenAICompatibleModel(
-        base_url=server.openai_base_url, model="m", cache="off", input_per_mtok="2", output_per_mtok="8", **FAST
+        base_url=server.openai_base_url,
+        model="m",
+        cache="off",
+        input_per_mtok="2",
+        output_per_mtok="8",
+        **FAST,
     )
     preds = model.predict(data, data.items("test"))
     tokens_in = sum(p.meta["usage"]["input_tokens"] for p in preds)
@@ -152,7 +157,7 @@ def test_missing_key_and_bad_args_are_config_errors(monkeypatch: pytest.MonkeyPa
 
 def test_config_records_the_prompt_version_and_settings() -> None:
     config = OpenAICompatibleModel(model="m", base_url="http://127.0.0.1:9/v1", frames="4").config()
-    assert config["prompt_version"] == "lvlm-1" and config["frames"] == 4 and config["model"] == "m"
+    assert config["prompt_version"] == "lvlm-2" and config["frames"] == 4 and config["model"] == "m"
     assert config["backend"] == "openai-chat" and "api_key" not in config
     assert config["runtime"]["concurrency"] == 8 and "concurrency" not in config  # kept out of the signature
     assert config["runtime"]["timeout_s"] == 120.0 and config["input_per_mtok"] == 0.0
