@@ -1,7 +1,7 @@
 """What the real model servers refuse, for the loopback server: request schemas, unknown models, per-model image
 and video limits, context length, JSON-mode rules and Gemini thinking budgets.
 
-Each rule follows a documented behaviour of vLLM, the OpenAI API or the Gemini API (docs/research real-world §5):
+Each rule follows a documented behaviour of vLLM, the OpenAI API or the Gemini API (see docs/lvlm.md):
 vLLM's LLaVA-NeXT-Video takes at most one video per prompt; OpenAI's `json_object` mode needs the word "JSON" in
 the messages and strict `json_schema` needs every property required and no additional properties; Gemini 2.5
 Pro always thinks (a budget of 0 is refused) within 128–32768 tokens. A check returns nothing or raises
