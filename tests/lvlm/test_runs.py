@@ -247,6 +247,7 @@ def test_requests_a_served_model_refuses_are_stopped_before_sending() -> None:
 def test_an_unreadable_video_fails_its_items_and_the_run_goes_on(tmp_path: Path, server: LoopbackServer) -> None:
     data = adr_dataset(4, root=tmp_path / "annotations")  # 6 pairs; videos under a separate video_root
     videos = tmp_path / "videos"
+    videos.mkdir()
     write_video(videos / "v0.mp4", np.full((12, 48, 64, 3), 90, dtype=np.uint8), fps=10)
     write_video(videos / "v1.mp4", np.full((12, 48, 64, 3), 160, dtype=np.uint8), fps=10)
     (videos / "v2.mp4").write_bytes(b"truncated download")
