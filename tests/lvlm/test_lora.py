@@ -67,7 +67,10 @@ def _tiny_qwen25_vl(folder: Path, texts: list[str]) -> None:
         tokenizer_object=core, unk_token="<unk>", eos_token="<|im_end|>", pad_token="<|endoftext|>"
     )
     tokenizer.chat_template = TEMPLATE
-    ids = tokenizer.convert_tokens_to_ids
+
+    def ids(token: str) -> int:
+        return int(tokenizer.convert_tokens_to_ids(token))  # type: ignore[arg-type]
+
     config = Qwen2_5_VLConfig(
         text_config={
             "vocab_size": len(tokenizer),
@@ -174,7 +177,7 @@ def test_a_padded_batch_gives_the_loss_of_its_examples(tiny_model: Path) -> None
         assert len({b["input_ids"].shape[1] for b in singles}) == 2  # one row really is padded
         batched = float(model(**to_model(both, model)).loss)  # type: ignore[operator]
     # the loss is averaged over answer tokens: padding adds none and shifts no position
-    assert batched == pytest.approx(sum(x * n for x, n in zip(losses, counts)) / sum(counts), rel=1e-4)
+    assert batched == pytest.approx(sum(x * n for x, n in zip(losses, counts, strict=True)) / sum(counts), rel=1e-4)
 
 
 def test_checkpointing_batching_and_bf16_train(tiny_model: Path, tmp_path: Path) -> None:
