@@ -185,7 +185,9 @@ def prepare_model(model: Any, settings: LoraSettings) -> Any:
     model = model.to(device=device, dtype=settings.torch_dtype(device))
     if settings.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-        model.config.use_cache = False
+        for config in (model.config, getattr(model.config, "text_config", None)):
+            if config is not None:
+                config.use_cache = False  # no KV cache while training (it cannot be checkpointed)
     config = LoraConfig(
         r=settings.rank,
         lora_alpha=settings.alpha,
