@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--no-checkpointing", action="store_true")
     args = parser.parse_args()
     if not args.tiny and not torch.cuda.is_available():
-        print("lvlm_lora_gpu.py needs a CUDA device for the 7B shape; run with --tiny to smoke-test on CPU",
+        print("no CUDA device: lvlm_lora_gpu.py needs one for the 7B shape (run with --tiny to smoke-test on CPU)",
               file=sys.stderr)  # fmt: skip
         raise SystemExit(2)
     if args.tiny:

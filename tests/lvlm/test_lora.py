@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -215,11 +216,14 @@ def test_bad_lora_settings_are_one_clear_error() -> None:
 def test_gpu_benchmark_smoke_runs_on_cpu_with_tiny() -> None:
     root = Path(__file__).resolve().parents[2]
     script = root / "benchmarks" / "lvlm_lora_gpu.py"
+    env = {**os.environ, "PYTHONPATH": str(root)}  # this checkout's packages, not an installed copy
     done = subprocess.run(
-        [sys.executable, str(script), "--tiny"], capture_output=True, text=True, timeout=300, cwd=root
+        [sys.executable, str(script), "--tiny"], capture_output=True, text=True, timeout=300, cwd=root, env=env
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "step_s=" in done.stdout and "peak_gb=" in done.stdout and "device=cpu" in done.stdout
     if not torch.cuda.is_available():
-        full = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=root)
+        full = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=root, env=env
+        )
         assert full.returncode == 2 and "no CUDA device" in full.stderr and "--tiny" in full.stderr
