@@ -12,6 +12,7 @@ from PIL import Image
 
 from adrbench.errors import DataError
 from adrbench.features.video import write_video
+from adrbench.records import Video
 from baselines.lvlm.frames import FrameSource, decode_video_frames, render_stick_figures, sample_indices
 
 
@@ -69,9 +70,14 @@ def test_frame_source_makes_frames_once_per_video() -> None:
     calls: list[str] = []
     loader = data.keypoint_loader
     assert loader is not None
-    data.keypoint_loader = lambda v: calls.append(v.id) or loader(v)
+
+    def counted(video: Video) -> np.ndarray:
+        calls.append(video.id)
+        return loader(video)
+
+    data.keypoint_loader = counted
     source = FrameSource(data, n=3, size=32, image_format="png", source="auto", view="xz")
-    for pair in data.items("test"):
+    for pair in data.pair_items("test"):
         source.frames(data.videos[pair.video_1])
         source.frames(data.videos[pair.video_2])
     assert sorted(calls) == ["v0", "v1", "v2"]
