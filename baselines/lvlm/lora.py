@@ -41,7 +41,7 @@ class LoraSettings:
 
     `steps` optimizer steps of `batch_size` examples each (padded to the longest); `device` 'auto' is CUDA when
     there is one; `dtype` 'auto' is bfloat16 on CUDA and float32 on CPU (the LoRA weights stay float32);
-    `gradient_checkpointing` recomputes activations in the backward pass (less memory, about a third slower).
+    `gradient_checkpointing` recomputes activations in the backward pass (less memory, one more forward pass).
     """
 
     rank: int = 16  # vLLM's default --max-lora-rank is 16: a larger rank needs that flag raised
