@@ -6,6 +6,7 @@ Registered by the main CLI; `start_vllm` and `wait_healthy` are plain functions 
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typing import Annotated
 import typer
 
 from adrbench.errors import AdrbenchError, ConfigError
+from baselines.lvlm.served import SERVED
 
 
 def wait_healthy(
@@ -46,15 +48,29 @@ def wait_healthy(
         time.sleep(interval_s)
 
 
+def vllm_args(model: str, port: int, host: str, lora: list[str], extra: list[str]) -> list[str]:
+    """The arguments of `vllm serve`: the model, where to listen, LoRA adapters by name (`name=path`), the model's
+    preset `--max-model-len` and `--limit-mm-per-prompt` (baselines.lvlm.served: sized for one 24 GB GPU), then
+    `extra`. A flag named in `extra` replaces the preset's (vLLM would take the last; this keeps one)."""
+    args = ["serve", model, "--host", host, "--port", str(port)]
+    if lora:
+        args += ["--enable-lora", "--lora-modules", *lora]
+    served = SERVED.get(model)
+    if served is not None:
+        flags = served.vllm_flags()
+        given = {a.split("=", 1)[0] for a in extra}
+        for flag, value in zip(flags[::2], flags[1::2], strict=True):
+            if flag not in given:
+                args += [flag, value]
+    return args + extra
+
+
 def vllm_command(model: str, port: int, host: str, lora: list[str], extra: list[str]) -> list[str]:
-    """The `vllm serve` command line; LoRA adapters are served by name (`name=path`) next to the base model."""
+    """The `vllm serve` command line (`vllm_args` after the installed executable)."""
     exe = shutil.which("vllm")
     if importlib.util.find_spec("vllm") is None or exe is None:
         raise ConfigError("vLLM is not installed here: pip install 'adrbench[vllm]' (needs a CUDA GPU)")
-    command = [exe, "serve", model, "--host", host, "--port", str(port)]
-    if lora:
-        command += ["--enable-lora", "--lora-modules", *lora]
-    return command + extra
+    return [exe, *vllm_args(model, port, host, lora, extra)]
 
 
 def start_vllm(command: list[str], base: str, timeout_s: float) -> subprocess.Popen[bytes]:
@@ -80,13 +96,17 @@ def serve_vllm(
         list[str] | None, typer.Option(help="serve a LoRA adapter: NAME=PATH (repeatable)")
     ] = None,
     vllm_arg: Annotated[
-        list[str] | None, typer.Option(help="extra argument passed to vllm serve (repeatable)")
+        list[str] | None,
+        typer.Option(help="extra argument passed to vllm serve (repeatable); replaces the preset's flag of that name"),
     ] = None,
     detach: Annotated[bool, typer.Option(help="return once healthy and leave the server running")] = False,
 ) -> None:
-    """Start `vllm serve MODEL`, wait until it is healthy, print its base_url, and keep it running until Ctrl-C."""
+    """Start `vllm serve MODEL` (with the model's preset --max-model-len and --limit-mm-per-prompt), wait until it
+    is healthy, print its base_url, and keep it running until Ctrl-C."""
     base = f"http://{host}:{port}"
-    process = start_vllm(vllm_command(model, port, host, lora or [], vllm_arg or []), base, timeout)
+    command = vllm_command(model, port, host, lora or [], vllm_arg or [])
+    typer.echo(f"starting: {shlex.join(command)}")
+    process = start_vllm(command, base, timeout)
     typer.echo(f"vLLM is serving {model} at base_url={base}/v1 (pid {process.pid})")
     typer.echo(
         f"  adrbench run --model openai-compatible --model-arg base_url={base}/v1 --model-arg model={model}"

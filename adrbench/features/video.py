@@ -49,7 +49,10 @@ def read_keyframes(path: Source, n_keyframes: int, name: str | Path | None = Non
     """
     av = _av()
     label = name if name is not None else (path if isinstance(path, str | Path) else "video")
-    n_frames = count_frames(path)
+    try:
+        n_frames = count_frames(path)
+    except av.error.FFmpegError as exc:  # not a video at all (truncated, or another format)
+        raise DataError(label, f"cannot decode video: {exc}") from exc
     if n_frames <= 0:
         raise DataError(label, "the video has no frames")
     wanted = sample_keyframes(n_frames, n_keyframes)

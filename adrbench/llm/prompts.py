@@ -47,14 +47,6 @@ def pair_intro(group: str, category: str, source: str, n: int) -> str:
     )
 
 
-def pair_one_video(n: int) -> str:
-    """Between the intro and the frames when both videos of a pair go as one video (LLaVA-NeXT-Video on vLLM
-    takes at most one video per prompt)."""
-    return (
-        f"The video below shows performer 1 in its first {n} frames and performer 2 in its last {n} frames."
-    )
-
-
 def pair_instruction(low: float, high: float) -> str:
     """Text after the two videos: both scores on the task's scale and the difference description, as JSON."""
     return (

@@ -1,9 +1,9 @@
-"""Zero-shot LVLM adapters: any OpenAI-compatible server (vLLM presets for Qwen2.5-VL and LLaVA-NeXT-Video),
+"""Zero-shot LVLM adapters: any OpenAI-compatible server (vLLM presets for Qwen2.5-VL and LLaVA-OneVision),
 GPT-4o through the OpenAI API and Gemini 2.5 through google-genai (paper §4, Tables 2–4).
 
 ADR pairs → PairPrediction(score_1, score_2, description); JIGSAWS videos → VideoPrediction(score);
-FitnessAQA videos → VideoPrediction(labels). A failed request or unreadable reply gives None fields and
-meta["error"]; nothing is filled in.
+FitnessAQA videos → VideoPrediction(labels). A failed request, unreadable reply or unreadable video gives None
+fields and meta["error"]; nothing is filled in.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from adrbench.dataset import Dataset
-from adrbench.errors import ConfigError
+from adrbench.errors import ConfigError, DataError
 from adrbench.llm import prompts
 from adrbench.llm.client import LLMClient
 from adrbench.llm.messages import ChatRequest, ChatResult
@@ -25,6 +25,7 @@ from adrbench.option_docs import OptionDoc, documented_options
 from adrbench.records import Pair, PairPrediction, Prediction, Unit, Video, VideoPrediction
 from baselines.lvlm.frames import FrameSource
 from baselines.lvlm.inputs import ADR_RANGE, GRS_RANGE, item_parts, labels_for
+from baselines.lvlm.served import SERVED
 from baselines.lvlm.settings import LVLMSettings
 
 
@@ -37,6 +38,7 @@ class OpenAICompatibleModel(Model):
     provider: ClassVar[str] = "openai-compatible"  # adrbench.llm.PROVIDERS: backend, endpoint, key variables
     defaults: ClassVar[dict[str, str]] = {}
     runtime_args: ClassVar[frozenset[str]] = RUNTIME_FIELDS
+    served: ClassVar[str | None] = None  # baselines.lvlm.served.SERVED key: the limits of a vLLM preset
 
     @classmethod
     def option_docs(cls) -> list[OptionDoc]:
@@ -76,13 +78,20 @@ class OpenAICompatibleModel(Model):
         return self._client
 
     def predict(self, data: Dataset, items: Sequence[Pair] | Sequence[Video]) -> list[Prediction]:
-        """One prediction per item; the batch's requests run concurrently."""
+        """One prediction per item; the batch's requests run concurrently. An item whose video cannot be read
+        (missing, undecodable) fails alone: its prediction records why and the others still run."""
         frames = self._frame_source(data)
         todo: list[Pair | Video] = list(items)
-        results = self.client.run([self._request(data, item, frames) for item in todo])
-        return [
-            self._prediction(data, item, result, frames) for item, result in zip(todo, results, strict=True)
-        ]
+        requests: dict[int, ChatRequest] = {}
+        results: dict[int, ChatResult] = {}
+        for i, item in enumerate(todo):
+            try:
+                requests[i] = self._request(data, item, frames)
+            except DataError as exc:
+                results[i] = ChatResult(error=f"video: {exc}")
+        if requests:
+            results |= zip(requests, self.client.run(list(requests.values())), strict=True)
+        return [self._prediction(data, item, results[i], frames) for i, item in enumerate(todo)]
 
     def _frame_source(self, data: Dataset) -> FrameSource:
         """The frames of `data`'s videos (one source per dataset, so frames already drawn are reused)."""
@@ -95,6 +104,9 @@ class OpenAICompatibleModel(Model):
     def _request(self, data: Dataset, item: Pair | Video, frames: FrameSource) -> ChatRequest:
         s = self.settings
         parts = item_parts(data, item, frames, s.media)
+        served = SERVED.get(s.model) or (SERVED[self.served] if self.served else None)
+        if served is not None:  # a request the server refuses would fail every item with HTTP 400
+            served.check(parts, f"a {data.unit} of {data.task}")
         params: dict[str, Any] = {
             "temperature": s.temperature,
             "max_tokens": s.max_tokens,
@@ -177,20 +189,24 @@ class Qwen25VLModel(OpenAICompatibleModel):
         "concurrency": "16",  # a vLLM server batches requests
         "json_mode": "true",  # vLLM constrains replies to the answer's JSON Schema
     }
+    served: ClassVar[str | None] = "Qwen/Qwen2.5-VL-7B-Instruct"
 
 
 class LlavaVideoModel(OpenAICompatibleModel):
-    """LLaVA-NeXT-Video-7B served by `vllm serve`; it takes video input, so frames go as one JPEG sequence."""
+    """The paper's LLaVA-Video row, served by `vllm serve`: LLaVA-OneVision-7B (Qwen2 language model, the same
+    family as lmms-lab/LLaVA-Video-7B-Qwen2, which vLLM does not serve). It takes several videos per prompt, so a
+    pair goes as two JPEG frame sequences; LLaVA-NeXT-Video takes one and refuses pairs (baselines.lvlm.served)."""
 
     name = "llava-video"
     defaults: ClassVar[dict[str, str]] = {
-        "model": "llava-hf/LLaVA-NeXT-Video-7B-hf",
+        "model": "llava-hf/llava-onevision-qwen2-7b-ov-hf",
         "base_url": "http://127.0.0.1:8000/v1",
         "concurrency": "16",  # a vLLM server batches requests
         "media": "video",
         "image_format": "jpeg",
         "json_mode": "true",
     }
+    served: ClassVar[str | None] = "llava-hf/llava-onevision-qwen2-7b-ov-hf"
 
 
 class GPT4oModel(OpenAICompatibleModel):

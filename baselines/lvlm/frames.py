@@ -4,14 +4,17 @@ as stick figures from the keypoints when a video has none (the synthetic twins).
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from adrbench.data.media import exists, open_media, resolve
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError, DataError
+from adrbench.features.video import read_keyframes
 from adrbench.records import Video
 
 _VIEWS = {
@@ -84,35 +87,23 @@ def render_stick_figures(
     return images
 
 
-def decode_video_frames(path: Path, n: int, size: int = 336, image_format: str = "jpeg") -> list[bytes]:
-    """`n` frames sampled evenly from a video file (PyAV), each shrunk to fit `size`×`size`."""
-    try:
-        import av
-    except ImportError:
-        raise ConfigError("decoding videos needs PyAV: pip install 'av>=12'") from None
-    if not path.is_file():
-        raise DataError(
-            path, "video file not found", hint="use --model-arg source=keypoints to draw keypoints"
-        )
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            total = stream.frames
-            if total <= 0:  # some containers do not store a frame count: count by decoding once
-                total = sum(1 for _ in container.decode(stream))
-                container.seek(0)
-            wanted = sample_indices(total, n)
-            kept: dict[int, object] = {}
-            for index, frame in enumerate(container.decode(stream)):
-                if index in wanted:
-                    image = frame.to_image()
-                    image.thumbnail((size, size))
-                    kept[index] = image
-                if len(kept) == len(wanted):
-                    break
-    except av.FFmpegError as exc:
-        raise DataError(path, f"cannot decode video ({type(exc).__name__})") from None
-    return [_encode(kept[i], image_format) for i in wanted if i in kept]
+def decode_video_frames(
+    root: Path, video_path: str, n: int, size: int = 336, image_format: str = "jpeg"
+) -> list[bytes]:
+    """`n` frames sampled evenly from the video at `video_path` under `root` (a file or `archive.zip!/member`),
+    each shrunk to fit `size`×`size`. Decoded by the project's one video reader, from the path that was checked."""
+    from PIL import Image
+
+    if importlib.util.find_spec("av") is None:  # a setup problem, not one video's: stop the run
+        raise ConfigError("decoding videos needs PyAV: pip install 'av>=12'")
+    with open_media(root, video_path) as handle:
+        frames = read_keyframes(handle, n, name=str(resolve(root, video_path)))
+    images = []
+    for array in frames:
+        image = Image.fromarray(array)
+        image.thumbnail((size, size))
+        images.append(_encode(image, image_format))
+    return images
 
 
 class FrameSource:
@@ -137,6 +128,7 @@ class FrameSource:
         self.video_root = video_root or data.video_root or data.root
         self.mime = MIME[image_format]
         self._frames: dict[str, tuple[bytes, ...]] = {}
+        self._failed: dict[str, DataError] = {}
 
     def kind(self, video: Video) -> str:
         """'video' (decoded frames) or 'keypoints' (drawn stick figures) for this video.
@@ -145,26 +137,34 @@ class FrameSource:
         (the synthetic twins name videos that do not exist); each prediction records which one it used.
         """
         if self.source == "auto":
-            present = bool(video.video_path) and (self.video_root / str(video.video_path)).is_file()
+            present = bool(video.video_path) and exists(self.video_root, str(video.video_path))
             return "video" if present else "keypoints"
         return self.source
 
     def frames(self, video: Video) -> tuple[bytes, ...]:
+        """The video's frames; a DataError naming the video when they cannot be made (raised again, without
+        a second decoding attempt, for every later item that shows it)."""
+        if video.id in self._failed:
+            raise self._failed[video.id]
         if video.id not in self._frames:
-            if self.kind(video) == "video":
-                if not video.video_path:
-                    raise DataError(
-                        self.data.root, f"video {video.id!r} has no video_path", field="video_path"
-                    )
-                made = decode_video_frames(
-                    self.video_root / video.video_path, self.n, self.size, self.image_format
-                )
-            else:
-                keypoints = self.data.keypoints(video.id)
-                made = render_stick_figures(
-                    keypoints, self.data.skeleton.edges, self.n, self.size, self.view, self.image_format
-                )
-            if not made:
-                raise DataError(self.data.root, f"video {video.id!r} yielded no frames")
+            try:
+                made = self._make(video)
+            except DataError as exc:
+                self._failed[video.id] = exc
+                raise
             self._frames[video.id] = tuple(made)
         return self._frames[video.id]
+
+    def _make(self, video: Video) -> list[bytes]:
+        if self.kind(video) == "video":
+            if not video.video_path:
+                raise DataError(self.data.root, f"video {video.id!r} has no video_path", field="video_path")
+            made = decode_video_frames(self.video_root, video.video_path, self.n, self.size, self.image_format)
+        else:
+            keypoints = self.data.keypoints(video.id)
+            made = render_stick_figures(
+                keypoints, self.data.skeleton.edges, self.n, self.size, self.view, self.image_format
+            )
+        if not made:
+            raise DataError(self.data.root, f"video {video.id!r} yielded no frames")
+        return made

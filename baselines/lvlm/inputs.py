@@ -27,26 +27,14 @@ def video_parts(frames: FrameSource, video: Video, media: str) -> list[Part]:
 
 
 def item_parts(data: Dataset, item: Pair | Video, frames: FrameSource, media: str) -> tuple[Part, ...]:
-    """The user message for an ADR pair (both videos, two scores + description; with media='video' one video of
-    both performers in turn, since vLLM's video models take one video per prompt), a JIGSAWS trial (GRS) or a
+    """The user message for an ADR pair (both videos, two scores + description), a JIGSAWS trial (GRS) or a
     FitnessAQA clip (yes/no per error)."""
     n = frames.n
     if isinstance(item, Pair):
         low, high = data.score_range or ADR_RANGE
         first, second = data.videos[item.video_1], data.videos[item.video_2]
-        intro = Part.of_text(prompts.pair_intro(item.group, item.category, frames.kind(first), n))
-        if (
-            media == "video"
-        ):  # one video per prompt (vLLM's LLaVA-NeXT-Video): both performers, one after the other
-            both = Part.of_video(frames.frames(first) + frames.frames(second), frames.mime)
-            return (
-                intro,
-                Part.of_text(prompts.pair_one_video(n)),
-                both,
-                Part.of_text(prompts.pair_instruction(low, high)),
-            )
         return (
-            intro,
+            Part.of_text(prompts.pair_intro(item.group, item.category, frames.kind(first), n)),
             Part.of_text("Video 1:"),
             *video_parts(frames, first, media),
             Part.of_text("Video 2:"),

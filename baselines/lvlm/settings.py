@@ -53,6 +53,8 @@ class LVLMSettings(ClientSpec):
             raise ValueError("model-arg 'model' is required (the model name the server knows)")
         if self.media == "video" and self.image_format != "jpeg":
             raise ValueError("media=video sends JPEG frames: add --model-arg image_format=jpeg")
+        if self.media == "video" and self.frames > VIDEO_FRAMES:
+            raise ValueError(f"vLLM keeps only the first {VIDEO_FRAMES} frames of a video: frames={VIDEO_FRAMES} at most")
         return self
 
     @classmethod
@@ -72,4 +74,5 @@ class LVLMSettings(ClientSpec):
         return {**settings, "runtime": runtime}
 
 
+VIDEO_FRAMES = 32  # vLLM keeps only the first 32 frames of a `data:video/jpeg` frame list (media=video)
 _CHOICES = {"image_format", "media", "source", "view"}  # Literal fields: read as strings, checked by pydantic

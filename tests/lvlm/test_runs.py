@@ -6,14 +6,23 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from lvlm_fixtures import adr_dataset, fitness_dataset, jigsaws_dataset
 
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
+from adrbench.features.video import write_video
 from adrbench.llm.loopback import Faults, LoopbackServer
 from adrbench.records import PairPrediction, Prediction, VideoPrediction
-from baselines.lvlm.adapters import Gemini25Model, GPT4oModel, LlavaVideoModel, OpenAICompatibleModel
+from baselines.lvlm.adapters import (
+    Gemini25Model,
+    GPT4oModel,
+    LlavaVideoModel,
+    OpenAICompatibleModel,
+    Qwen25VLModel,
+)
+from baselines.lvlm.served import SERVED
 
 FAST = {"frames": "3", "frame_size": "32", "timeout_s": "0.3", "backoff_s": "0.01", "backoff_cap_s": "0.05"}
 # 30% of requests go wrong: 25% transport faults drawn per attempt + 5% unparseable answers per request.
@@ -204,4 +213,62 @@ def test_llava_preset_sends_each_video_as_one_frame_sequence() -> None:
         model = LlavaVideoModel(base_url=srv.openai_base_url, cache="off", **FAST)
         (pred,) = model.predict(data, data.items("test"))
     assert seen == [6] and isinstance(pred, PairPrediction) and (pred.score_1, pred.score_2) == (4.0, 6.0)
-    assert model.config()["media"] == "video" and model.config()["model"] == "llava-hf/LLaVA-NeXT-Video-7B-hf"
+    config = model.config()
+    assert config["media"] == "video" and config["model"] == "llava-hf/llava-onevision-qwen2-7b-ov-hf"
+
+
+def _sent(model: OpenAICompatibleModel, data: Dataset) -> Counter[str]:
+    """The images and videos in the request for the dataset's first test item."""
+    request = model._request(data, data.items("test")[0], model._frame_source(data))
+    return Counter(p.kind for p in request.parts if p.kind != "text")
+
+
+@pytest.mark.parametrize("preset", [LlavaVideoModel, Qwen25VLModel])
+def test_preset_requests_fit_what_the_served_model_accepts(preset: type[OpenAICompatibleModel]) -> None:
+    model = preset(**{**FAST, "frames": "8"})
+    served = SERVED[str(preset.served)]
+    assert served.model == model.settings.model
+    for data in (adr_dataset(2), jigsaws_dataset(), fitness_dataset()):
+        sent = _sent(model, data)
+        assert sent and all(n <= served.allowed(kind) for kind, n in sent.items()), (data.task, sent)
+    assert _sent(model, adr_dataset(2))["video" if preset is LlavaVideoModel else "image"] == (
+        2 if preset is LlavaVideoModel else 16
+    )
+
+
+def test_requests_a_served_model_refuses_are_stopped_before_sending() -> None:
+    next_video = LlavaVideoModel(model="llava-hf/LLaVA-NeXT-Video-7B-hf", **FAST)
+    assert _sent(next_video, jigsaws_dataset()) == Counter(video=1)  # one video: accepted
+    with pytest.raises(ConfigError, match=r"at most 1 video\(s\) per prompt; a pair of adr-tiny sends 2"):
+        next_video.predict(adr_dataset(2), adr_dataset(2).items("test"))
+    with pytest.raises(ConfigError, match="at most 32 image"):
+        _sent(Qwen25VLModel(**{**FAST, "frames": "17"}), adr_dataset(2))
+    with pytest.raises(ConfigError, match="first 32 frames"):
+        LlavaVideoModel(**{**FAST, "frames": "33"})
+    unknown = OpenAICompatibleModel(model="any", base_url="http://127.0.0.1:9/v1", **{**FAST, "frames": "20"})
+    assert _sent(unknown, adr_dataset(2))["image"] == 40  # no limits known: nothing checked
+
+
+def test_an_unreadable_video_fails_its_items_and_the_run_goes_on(tmp_path: Path, server: LoopbackServer) -> None:
+    data = adr_dataset(4, root=tmp_path / "annotations")  # 6 pairs; videos under a separate video_root
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    write_video(videos / "v0.mp4", np.full((12, 48, 64, 3), 90, dtype=np.uint8), fps=10)
+    write_video(videos / "v1.mp4", np.full((12, 48, 64, 3), 160, dtype=np.uint8), fps=10)
+    (videos / "v2.mp4").write_bytes(b"truncated download")
+    for vid in ("v0", "v1", "v2", "v3"):  # v3's file is missing
+        data.videos[vid] = data.videos[vid].model_copy(update={"video_path": f"{vid}.mp4"})
+    model = OpenAICompatibleModel(
+        base_url=server.openai_base_url, model="m", cache="off", source="video", video_root=str(videos), **FAST
+    )
+    preds = model.predict(data, data.items("test"))
+    assert [p.pair_id for p in preds] == data.splits["test"]  # type: ignore[union-attr]
+    by_id = {p.pair_id: p for p in preds if isinstance(p, PairPrediction)}
+    ok = by_id.pop("v0-v1")
+    assert ok.score_1 is not None and "error" not in ok.meta and ok.meta["frames_from"] == "video"
+    assert server.counts["requests"] == 1  # the failed items never reach the server
+    for pid, p in by_id.items():
+        assert p.score_1 is None and p.score_2 is None and p.description is None
+        reason = "cannot decode video" if "v2" in pid else "video file not found"
+        assert p.meta["error"].startswith("video: ") and reason in p.meta["error"], (pid, p.meta["error"])
+    assert model.usage()["failed"] == model.usage()["failed:video"] == 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from adrbench.cli.serve import serve_vllm, start_vllm, vllm_command, wait_healthy
+from adrbench.cli.serve import serve_vllm, start_vllm, vllm_args, vllm_command, wait_healthy
 from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.llm.loopback import LoopbackServer
 
@@ -69,3 +70,35 @@ def test_missing_vllm_is_a_clear_error() -> None:
     app.command()(serve_vllm)
     result = CliRunner().invoke(app, ["Qwen/Qwen2.5-VL-7B-Instruct", "--port", "8123"])
     assert isinstance(result.exception, ConfigError)
+
+
+def _flag(args: list[str], name: str) -> str:
+    assert args.count(name) == 1, args
+    return args[args.index(name) + 1]
+
+
+def test_presets_start_with_a_context_and_multimodal_limits_that_fit_24_gb() -> None:
+    qwen = vllm_args("Qwen/Qwen2.5-VL-7B-Instruct", 8000, "127.0.0.1", [], [])
+    assert qwen[:6] == ["serve", "Qwen/Qwen2.5-VL-7B-Instruct", "--host", "127.0.0.1", "--port", "8000"]
+    assert _flag(qwen, "--max-model-len") == "32768"
+    assert _flag(qwen, "--limit-mm-per-prompt") == '{"image": 32, "video": 0}'  # the JSON form vLLM takes
+    llava = vllm_args("llava-hf/llava-onevision-qwen2-7b-ov-hf", 8000, "0.0.0.0", [], [])
+    assert json.loads(_flag(llava, "--limit-mm-per-prompt")) == {"image": 0, "video": 2}
+    assert json.loads(_flag(vllm_args("llava-hf/LLaVA-NeXT-Video-7B-hf", 1, "h", [], []), "--limit-mm-per-prompt")) == {
+        "video": 1
+    }
+    assert vllm_args("some/other-model", 8000, "h", [], []) == ["serve", "some/other-model", "--host", "h", "--port", "8000"]
+
+
+def test_extra_flags_replace_the_presets_and_lora_is_served_by_name() -> None:
+    args = vllm_args(
+        "Qwen/Qwen2.5-VL-7B-Instruct",
+        8000,
+        "127.0.0.1",
+        ["adr=adapters/adr-qwen"],
+        ["--max-model-len=65536", "--max-lora-rank", "16"],
+    )
+    assert "--max-model-len" not in args and args.count("--max-model-len=65536") == 1
+    assert _flag(args, "--limit-mm-per-prompt") == '{"image": 32, "video": 0}'  # not replaced: kept
+    assert args[args.index("--enable-lora") + 1 :][:2] == ["--lora-modules", "adr=adapters/adr-qwen"]
+    assert args[-3:] == ["--max-model-len=65536", "--max-lora-rank", "16"]
