@@ -1,16 +1,24 @@
-"""KEPT checkpoints: `model.safetensors` (weights) + `kept.json` (config and task metadata), written atomically."""
+"""KEPT checkpoints: `model.safetensors` (weights) + `kept.json` (config and task metadata), written atomically.
+
+The weights are what trains (`kept.weights`): an HF decoder's frozen base is reloaded from the name or folder in
+the config, and refused if its fingerprint is not the one recorded in the metadata.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from safetensors.torch import load_model, save_model
+from safetensors.torch import load_file, save_file
 
 from adrbench.atomic import replacing
+from adrbench.errors import DataError
 from adrbench.jsonl import write_json
 from kept.config import KeptConfig
+from kept.pretrained import fingerprint
 from kept.state import KeptState, build_net
+from kept.weights import load_trainable_state, trainable_state
 
 WEIGHTS, CONFIG = "model.safetensors", "kept.json"
 FORMAT = "kept.checkpoint/2"  # 2: the tiny decoder reads the graph tokens by cross-attention
@@ -18,11 +26,8 @@ FORMAT = "kept.checkpoint/2"  # 2: the tiny decoder reads the graph tokens by cr
 
 def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
     """Write the weights then the JSON (the JSON's presence marks a complete checkpoint)."""
-    try:
-        with replacing(directory / WEIGHTS) as tmp:
-            save_model(state.net.cpu(), str(tmp))  # handles the decoder's tied embedding/output weights
-    finally:
-        state.net.to(cfg.device)
+    with replacing(directory / WEIGHTS) as tmp:
+        save_file(trainable_state(state.net), str(tmp))
     write_json(
         directory / CONFIG,
         {"format": FORMAT, "config": {**cfg.to_dict(), "checkpoint": ""}, "meta": state.meta},
@@ -40,8 +45,6 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
         return None
     saved = json.loads((directory / CONFIG).read_text())
     if saved.get("format") != FORMAT:
-        from adrbench.errors import DataError
-
         found = saved.get("format")
         older = isinstance(found, str) and found.startswith("kept.checkpoint/")
         raise DataError(
@@ -52,10 +55,28 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
             field="format",
             hint="retrain, or evaluate it with the adrbench version that wrote it" if older else None,
         )
+    if "decoder" in saved["meta"]:
+        _check_base(directory, saved["meta"]["decoder"])
     model_cfg = KeptConfig.from_args(saved["config"])
     if cfg is not None:
         model_cfg = replace(model_cfg, device=cfg.device, beam=cfg.beam, threads=cfg.threads)
     state = build_net(model_cfg, saved["meta"])
-    load_model(state.net, str(directory / WEIGHTS), device=model_cfg.device)
+    try:
+        load_trainable_state(state.net, load_file(str(directory / WEIGHTS), device=model_cfg.device))
+    except ValueError as exc:
+        raise DataError(directory / WEIGHTS, str(exc), hint="retrain with this version of KEPT") from None
     state.net.eval()
     return state
+
+
+def _check_base(directory: Path, saved: dict[str, Any]) -> None:
+    """Refuse a checkpoint whose HF decoder base is not the one it was trained on (its adapters fit no other)."""
+    found = fingerprint(saved["name"])
+    if found != saved["fingerprint"]:
+        raise DataError(
+            directory / CONFIG,
+            f"the checkpoint's adapters were trained on decoder {saved['name']!r} with fingerprint "
+            f"{saved['fingerprint']}; it now has {found}",
+            field="meta.decoder.fingerprint",
+            hint="use the base model files it was trained with, or retrain",
+        )

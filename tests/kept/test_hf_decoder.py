@@ -1,0 +1,174 @@
+"""An HF causal LM as KEPT's decoder (kept.pretrained): frozen base + LoRA, what is saved, resume, L_comment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from kept_fixtures import TINY_ARGS
+from safetensors.torch import load_file
+
+from adrbench.errors import ConfigError, DataError
+from kept.adapter import KeptModel
+from kept.config import KeptConfig
+from kept.training import param_groups
+
+
+def _save_qwen(folder: Path, seed: int) -> Path:
+    """A random two-layer Qwen2 (width 16) with MiniLM's WordPiece tokenizer, saved as an HF folder."""
+    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+
+    from kept.text import TextEncoder
+
+    torch.manual_seed(seed)
+    TextEncoder("minilm").tokenizer.save_pretrained(folder)
+    cfg = Qwen2Config(
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=256,
+    )
+    cfg.save_pretrained(folder)
+    cfg.vocab_size = len(AutoTokenizer.from_pretrained(folder))  # as the decoder reads it: with an EOS added
+    Qwen2ForCausalLM(cfg).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def qwen(tmp_path_factory) -> Path:
+    return _save_qwen(tmp_path_factory.mktemp("lm") / "qwen-tiny", seed=0)
+
+
+def _args(qwen: Path, **extra: str) -> dict[str, str]:
+    return {**TINY_ARGS, "epochs": "2", "decoder": str(qwen), "lora_rank": "4", "decoder_lr": "1e-2", **extra}
+
+
+def _base(qwen: Path) -> dict[str, torch.Tensor]:
+    return load_file(str(qwen / "model.safetensors"))
+
+
+def _dump(preds) -> str:
+    return "\n".join(p.model_dump_json() for p in preds)
+
+
+def test_lora_trains_the_adapters_and_leaves_the_base(tiny_pairs, qwen: Path) -> None:
+    model = KeptModel(**_args(qwen))
+    model.fit(tiny_pairs, seed=0)
+    lm = model.fitted.net.decoder.lm
+    trainable = [n for n, p in lm.named_parameters() if p.requires_grad]
+    assert trainable and all("lora_" in n for n in trainable)
+    assert all(p.dtype == torch.float32 for n, p in lm.named_parameters() if "lora_" in n)
+    lora_b = [p for n, p in lm.named_parameters() if "lora_B" in n]  # zero at the start
+    assert lora_b and all(float(p.detach().abs().max()) > 0 for p in lora_b)
+    state = lm.state_dict()
+    for name, weight in _base(qwen).items():  # peft keeps a wrapped layer's weight as base_layer.weight
+        key = name if name in state else ".base_layer.".join(name.rsplit(".", 1))
+        assert torch.equal(state[key], weight), name
+    assert "comment" in model.history[0] and model.history[-1]["lm"] < model.history[0]["lm"]
+    preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
+    assert all(isinstance(p.description, str) for p in preds)
+
+
+def test_checkpoint_holds_no_base_weights_and_round_trips(tiny_pairs, qwen: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(qwen, base)
+    model = KeptModel(**_args(base, epochs="1"))
+    model.fit(tiny_pairs, seed=0)
+    expected = _dump(model.predict(tiny_pairs, tiny_pairs.items("test")))
+    assert model.save(tmp_path / "ckpt")
+    weights = tmp_path / "ckpt" / "model.safetensors"
+    lm_keys = [k for k in load_file(str(weights)) if k.startswith("decoder.lm.")]
+    assert lm_keys and all("lora_" in k for k in lm_keys)
+    assert weights.stat().st_size < 0.25 * (base / "model.safetensors").stat().st_size
+    restored = KeptModel(checkpoint=str(tmp_path / "ckpt"))
+    restored.fit(tiny_pairs, seed=5)
+    assert _dump(restored.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
+
+    shutil.rmtree(base)
+    _save_qwen(base, seed=1)  # same architecture and path, other weights
+    with pytest.raises(DataError, match="fingerprint"):
+        KeptModel(checkpoint=str(tmp_path / "ckpt")).fit(tiny_pairs, seed=0)
+
+
+class _Killed(Exception):
+    """Stands in for the process being killed in the middle of training."""
+
+
+def test_killed_training_resumes_without_base_weights_in_its_state(
+    tiny_pairs, qwen: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import kept.adapter
+
+    whole = KeptModel(**_args(qwen))
+    whole.fit(tiny_pairs, seed=0)
+    expected = _dump(whole.predict(tiny_pairs, tiny_pairs.items("test")))
+
+    def kill_after_epoch_1(message: str, *a) -> None:
+        if (message % a if a else message).startswith("kept epoch 1/2"):
+            raise _Killed
+
+    monkeypatch.setattr(kept.adapter.log, "info", kill_after_epoch_1)
+    killed = KeptModel(**_args(qwen))
+    killed.work_dir = tmp_path / "training"
+    with pytest.raises(_Killed):
+        killed.fit(tiny_pairs, seed=0)
+    saved = torch.load(tmp_path / "training" / "train_state.pt", weights_only=True)
+    lm_keys = [k for k in saved["net"] if k.startswith("decoder.lm.")]
+    assert lm_keys and all("lora_" in k for k in lm_keys)
+
+    monkeypatch.undo()
+    resumed = KeptModel(**_args(qwen))
+    resumed.work_dir = tmp_path / "training"
+    resumed.fit(tiny_pairs, seed=0)
+    assert resumed.history == whole.history
+    assert _dump(resumed.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
+
+
+def test_rank_0_trains_only_the_trunk_and_full_trains_the_lm_at_its_own_rate(tiny_pairs, qwen: Path) -> None:
+    frozen = KeptModel(**_args(qwen, lora_rank="0", epochs="1"))
+    frozen.fit(tiny_pairs, seed=0)
+    net = frozen.fitted.net
+    assert not any(p.requires_grad for p in net.decoder.lm.parameters())
+    assert not any("lora_" in n for n, _ in net.decoder.lm.named_parameters())
+    groups = param_groups(net, frozen.cfg)
+    assert len(groups) == 1 and len(groups[0]["params"]) == sum(1 for p in net.parameters() if p.requires_grad)
+    state = net.decoder.lm.state_dict()
+    assert all(torch.equal(state[k], w) for k, w in _base(qwen).items())
+
+    full = KeptModel(**_args(qwen, decoder_train="full", epochs="0"))
+    full.fit(tiny_pairs, seed=0)
+    net = full.fitted.net
+    groups = param_groups(net, full.cfg)
+    assert [g.get("lr") for g in groups] == [None, 1e-2]
+    assert {id(p) for p in groups[1]["params"]} == {id(p) for p in net.decoder.lm.parameters()}
+
+
+def test_bf16_base_and_the_encoder_space_for_l_comment(tiny_pairs, qwen: Path) -> None:
+    model = KeptModel(**_args(qwen, decoder_dtype="bf16", comment_space="encoder", epochs="1"))
+    model.fit(tiny_pairs, seed=0)
+    lm = model.fitted.net.decoder.lm
+    assert lm.get_input_embeddings().weight.dtype == torch.bfloat16
+    assert all(p.dtype == torch.float32 for p in lm.parameters() if p.requires_grad)
+    assert "comment" in model.history[0] and model.history[0]["comment"] == model.history[0]["comment"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"decoder_dtype": "fp16"}, "decoder_dtype must be auto | bf16 | fp32"),
+        ({"comment_space": "llm"}, "comment_space=llm needs an HF decoder"),
+        ({"lora_rank": "-1"}, "lora_rank must be >= 0"),
+    ],
+)
+def test_bad_decoder_options_are_one_line_errors(args: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        KeptConfig.from_args(args)
+
+
+def test_lora_targets_that_match_nothing(tiny_pairs, qwen: Path) -> None:
+    with pytest.raises(ConfigError, match="lora_targets=c_attn match no module"):
+        KeptModel(**_args(qwen, lora_targets="c_attn")).fit(tiny_pairs, seed=0)
