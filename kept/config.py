@@ -43,7 +43,7 @@ class KeptConfig:
     decoder_dtype: str = "auto"  # auto (bf16 on CUDA, fp32 on CPU) | bf16 | fp32
     decoder_train: str = "lora"  # lora (frozen base + adapters; lora_rank=0: no adapters) | full
     lora_rank: int = 16
-    lora_alpha: float = 32.0
+    lora_alpha: int = 32
     lora_targets: str = "q_proj,k_proj,v_proj,o_proj"  # module names that get adapters, comma-separated
     decoder_checkpointing: str = "auto"  # gradient checkpointing: auto (HF decoders on CUDA) | on | off
     decoder_lr: float = 2e-4  # the HF decoder's trainable weights (the trunk and F_H keep lr)

@@ -15,7 +15,7 @@ with f_𝒞 of the ground truth, in one of two spaces (`comment_space`):
 - "encoder": the text encoder's, reading the expected embeddings of its own WordPiece vocabulary (the tiny
   decoder's tokens are those; an HF decoder's token texts are mapped to them once, `encoder_bridge`);
 - "llm" (default for HF decoders): the frozen base LM's own last hidden states, masked mean, adapters off so
-  that the feature space cannot drift with training, as eq. 8 reads the LLM's features.
+  (and in eval mode) so that the feature space cannot drift with training, as eq. 8 reads the LLM's features.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from kept.pretrained import LMSettings, adapters_off, load_lm
+from kept.pretrained import LMSettings, base_only, load_lm
 from kept.text import TextEncoder
 from kept.tree import mlp
 from kept.vocab import BOS, EOS, PAD, Vocabulary
@@ -175,7 +175,7 @@ class DescriptionDecoder(nn.Module):
 
     def lm_features(self, embeds: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """The frozen base LM's masked-mean last hidden state over a text's (soft) token embeddings, fp32."""
-        with adapters_off(self.lm):
+        with base_only(self.lm):
             hidden = self.lm.base_model(inputs_embeds=embeds, attention_mask=mask, use_cache=False)
         return _masked_mean(hidden.last_hidden_state.float(), mask)
 

@@ -31,7 +31,7 @@ class LMSettings:
     dtype: torch.dtype
     full: bool  # decoder_train=full: every weight trains, no adapters
     lora_rank: int  # 0: the base is frozen and gets no adapters
-    lora_alpha: float
+    lora_alpha: int
     lora_targets: tuple[str, ...]
     checkpointing: bool
 
@@ -74,13 +74,15 @@ def add_adapters(lm: torch.nn.Module, settings: LMSettings) -> None:
         lora_dropout=0.0,
         target_modules=list(settings.lora_targets),
         bias="none",
+        fan_in_fan_out=any(type(m).__name__ == "Conv1D" for m in lm.modules()),  # GPT-2's transposed weights
     )
     try:
         inject_adapter_in_model(config, lm)
-    except ValueError as exc:  # no module of that name
+    except ValueError:  # no module of that name
+        layers = sorted({n.rsplit(".", 1)[-1] for n, m in lm.named_modules() if _is_projection(m)})
         raise ConfigError(
-            f"kept: lora_targets={','.join(settings.lora_targets)} match no module of the decoder "
-            f"({str(exc).splitlines()[0]})"
+            f"kept: lora_targets={','.join(settings.lora_targets)} match no module of the decoder; "
+            f"its projections: {','.join(layers)}"
         ) from None
     for name, p in lm.named_parameters():
         is_adapter = "lora_" in name
@@ -89,9 +91,17 @@ def add_adapters(lm: torch.nn.Module, settings: LMSettings) -> None:
             p.data = p.data.float()  # Adam on bf16 adapters loses their small updates
 
 
+def _is_projection(module: torch.nn.Module) -> bool:
+    """A layer LoRA can adapt: nn.Linear, or GPT-2's Conv1D (a linear layer with transposed weights)."""
+    return isinstance(module, torch.nn.Linear) or type(module).__name__ == "Conv1D"
+
+
 @contextmanager
-def adapters_off(lm: torch.nn.Module) -> Iterator[None]:
-    """Run the frozen base LM alone (a fixed feature space for L_comment), adapters restored afterwards."""
+def base_only(lm: torch.nn.Module) -> Iterator[None]:
+    """Run the frozen base LM alone, a fixed feature space for L_comment: adapters off and eval mode (no dropout,
+    and no gradient checkpointing, whose recomputation in the backward pass would run with the adapters on)."""
+    training = lm.training
+    lm.eval()
     try:
         from peft.tuners.tuners_utils import BaseTunerLayer
     except ImportError:  # no peft, so no adapters
@@ -105,6 +115,7 @@ def adapters_off(lm: torch.nn.Module) -> Iterator[None]:
     finally:
         for m in layers:
             m.enable_adapters(True)  # the adapters trainable again, the base layers untouched
+        lm.train(training)
 
 
 def fingerprint(name: str) -> str:

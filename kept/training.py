@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -153,14 +154,14 @@ def _schedule(step: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-def param_groups(net: KeptNet, cfg: KeptConfig) -> list[dict]:
+def param_groups(net: KeptNet, cfg: KeptConfig) -> list[dict[str, Any]]:
     """The trainable parameters: a pretrained decoder's (adapters, or all of it with decoder_train=full) at
     `decoder_lr`, everything else (the trunk, F_H, the tiny decoder) at `lr`."""
     decoder = net.decoder
     pretrained_lm = decoder is not None and not decoder.tiny
     own = {id(p) for p in decoder.lm.parameters()} if decoder is not None and pretrained_lm else set[int]()
     trainable = [p for p in net.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in trainable if id(p) not in own]}]
+    groups: list[dict[str, Any]] = [{"params": [p for p in trainable if id(p) not in own]}]
     pretrained = [p for p in trainable if id(p) in own]
     if pretrained:
         groups.append({"params": pretrained, "lr": cfg.decoder_lr})

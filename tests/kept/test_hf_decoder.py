@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -11,6 +12,7 @@ from kept_fixtures import TINY_ARGS
 from safetensors.torch import load_file
 
 from adrbench.errors import ConfigError, DataError
+from adrbench.records import PairPrediction
 from kept.adapter import KeptModel
 from kept.config import KeptConfig
 from kept.training import param_groups
@@ -51,6 +53,13 @@ def _base(qwen: Path) -> dict[str, torch.Tensor]:
     return load_file(str(qwen / "model.safetensors"))
 
 
+def _net(model: KeptModel) -> tuple[Any, Any]:
+    """(the network, its HF decoder's LM)."""
+    net = model.fitted.net
+    assert net.decoder is not None
+    return net, net.decoder.lm
+
+
 def _dump(preds) -> str:
     return "\n".join(p.model_dump_json() for p in preds)
 
@@ -58,7 +67,7 @@ def _dump(preds) -> str:
 def test_lora_trains_the_adapters_and_leaves_the_base(tiny_pairs, qwen: Path) -> None:
     model = KeptModel(**_args(qwen))
     model.fit(tiny_pairs, seed=0)
-    lm = model.fitted.net.decoder.lm
+    _, lm = _net(model)
     trainable = [n for n, p in lm.named_parameters() if p.requires_grad]
     assert trainable and all("lora_" in n for n in trainable)
     assert all(p.dtype == torch.float32 for n, p in lm.named_parameters() if "lora_" in n)
@@ -70,7 +79,7 @@ def test_lora_trains_the_adapters_and_leaves_the_base(tiny_pairs, qwen: Path) ->
         assert torch.equal(state[key], weight), name
     assert "comment" in model.history[0] and model.history[-1]["lm"] < model.history[0]["lm"]
     preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
-    assert all(isinstance(p.description, str) for p in preds)
+    assert all(isinstance(p, PairPrediction) and isinstance(p.description, str) for p in preds)
 
 
 def test_checkpoint_holds_no_base_weights_and_round_trips(tiny_pairs, qwen: Path, tmp_path: Path) -> None:
@@ -120,10 +129,12 @@ def test_killed_training_resumes_without_base_weights_in_its_state(
     lm_keys = [k for k in saved["net"] if k.startswith("decoder.lm.")]
     assert lm_keys and all("lora_" in k for k in lm_keys)
 
-    monkeypatch.undo()
+    messages: list[str] = []
+    monkeypatch.setattr(kept.adapter.log, "info", lambda m, *a: messages.append(m % a if a else m))
     resumed = KeptModel(**_args(qwen))
     resumed.work_dir = tmp_path / "training"
     resumed.fit(tiny_pairs, seed=0)
+    assert any("resuming training after epoch 1/2" in m for m in messages)
     assert resumed.history == whole.history
     assert _dump(resumed.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
 
@@ -131,26 +142,26 @@ def test_killed_training_resumes_without_base_weights_in_its_state(
 def test_rank_0_trains_only_the_trunk_and_full_trains_the_lm_at_its_own_rate(tiny_pairs, qwen: Path) -> None:
     frozen = KeptModel(**_args(qwen, lora_rank="0", epochs="1"))
     frozen.fit(tiny_pairs, seed=0)
-    net = frozen.fitted.net
-    assert not any(p.requires_grad for p in net.decoder.lm.parameters())
-    assert not any("lora_" in n for n, _ in net.decoder.lm.named_parameters())
+    net, lm = _net(frozen)
+    assert not any(p.requires_grad for p in lm.parameters())
+    assert not any("lora_" in n for n, _ in lm.named_parameters())
     groups = param_groups(net, frozen.cfg)
     assert len(groups) == 1 and len(groups[0]["params"]) == sum(1 for p in net.parameters() if p.requires_grad)
-    state = net.decoder.lm.state_dict()
+    state = lm.state_dict()
     assert all(torch.equal(state[k], w) for k, w in _base(qwen).items())
 
     full = KeptModel(**_args(qwen, decoder_train="full", epochs="0"))
     full.fit(tiny_pairs, seed=0)
-    net = full.fitted.net
+    net, lm = _net(full)
     groups = param_groups(net, full.cfg)
     assert [g.get("lr") for g in groups] == [None, 1e-2]
-    assert {id(p) for p in groups[1]["params"]} == {id(p) for p in net.decoder.lm.parameters()}
+    assert {id(p) for p in groups[1]["params"]} == {id(p) for p in lm.parameters()}
 
 
 def test_bf16_base_and_the_encoder_space_for_l_comment(tiny_pairs, qwen: Path) -> None:
     model = KeptModel(**_args(qwen, decoder_dtype="bf16", comment_space="encoder", epochs="1"))
     model.fit(tiny_pairs, seed=0)
-    lm = model.fitted.net.decoder.lm
+    _, lm = _net(model)
     assert lm.get_input_embeddings().weight.dtype == torch.bfloat16
     assert all(p.dtype == torch.float32 for p in lm.parameters() if p.requires_grad)
     assert "comment" in model.history[0] and model.history[0]["comment"] == model.history[0]["comment"]
@@ -170,5 +181,33 @@ def test_bad_decoder_options_are_one_line_errors(args: dict[str, str], message: 
 
 
 def test_lora_targets_that_match_nothing(tiny_pairs, qwen: Path) -> None:
-    with pytest.raises(ConfigError, match="lora_targets=c_attn match no module"):
+    with pytest.raises(ConfigError, match="lora_targets=c_attn match no module of the decoder; its projections: .*q_proj"):
         KeptModel(**_args(qwen, lora_targets="c_attn")).fit(tiny_pairs, seed=0)
+
+
+def test_gradient_checkpointing_changes_no_number(tiny_pairs, qwen: Path) -> None:
+    runs = []
+    for checkpointing in ("off", "on"):
+        model = KeptModel(**_args(qwen, decoder_checkpointing=checkpointing, comment_every="1"))
+        model.fit(tiny_pairs, seed=0)
+        runs.append((model.history, _dump(model.predict(tiny_pairs, tiny_pairs.items("test")))))
+    assert any(getattr(m, "gradient_checkpointing", False) for m in _net(model)[1].modules())
+    assert runs[0] == runs[1]
+
+
+def test_l_comment_reads_the_base_lm_features(tiny_pairs, qwen: Path) -> None:
+    from transformers import AutoModelForCausalLM
+
+    model = KeptModel(**_args(qwen, epochs="1"))
+    model.fit(tiny_pairs, seed=0)
+    net, lm = _net(model)
+    assert net.decoder is not None
+    ids = torch.tensor([[5, 6, 7, 8], [9, 10, 0, 0]])
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]])
+    with torch.no_grad():
+        got = net.decoder.lm_features(lm.get_input_embeddings()(ids), mask)
+        base = AutoModelForCausalLM.from_pretrained(qwen).eval().base_model
+        hidden = base(input_ids=ids, attention_mask=mask).last_hidden_state
+    expected = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+    assert torch.allclose(got, expected, atol=1e-5)
+    assert any(p.requires_grad for n, p in lm.named_parameters() if "lora_" in n)  # adapters back on
