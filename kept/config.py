@@ -40,7 +40,7 @@ class KeptConfig:
     )
     decoder_layers: int = 2
     # an HF decoder (kept.pretrained): frozen base in decoder_dtype with LoRA adapters, or decoder_train=full
-    decoder_dtype: str = "auto"  # auto (bf16 on CUDA, fp32 on CPU) | bf16 | fp32
+    decoder_dtype: str = "auto"  # auto (bf16 on CUDA, fp32 on CPU or with decoder_train=full) | bf16 | fp32
     decoder_train: str = "lora"  # lora (frozen base + adapters; lora_rank=0: no adapters) | full
     lora_rank: int = 16
     lora_alpha: int = 32

@@ -211,3 +211,19 @@ def test_l_comment_reads_the_base_lm_features(tiny_pairs, qwen: Path) -> None:
     expected = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
     assert torch.allclose(got, expected, atol=1e-5)
     assert any(p.requires_grad for n, p in lm.named_parameters() if "lora_" in n)  # adapters back on
+
+
+@pytest.mark.parametrize(
+    "args, dtype, checkpointing",
+    [
+        ({"device": "cuda"}, torch.bfloat16, True),
+        ({"device": "cuda", "decoder_train": "full"}, torch.float32, True),
+        ({"device": "cpu"}, torch.float32, False),
+        ({"device": "cuda", "decoder_dtype": "fp32", "decoder_checkpointing": "off"}, torch.float32, False),
+    ],
+)
+def test_auto_dtype_and_checkpointing(args: dict[str, str], dtype: torch.dtype, checkpointing: bool) -> None:
+    from kept.pretrained import LMSettings
+
+    settings = LMSettings.from_config(KeptConfig.from_args({"decoder": "some-lm", **args}))
+    assert (settings.dtype, settings.checkpointing) == (dtype, checkpointing)
