@@ -1,4 +1,8 @@
-"""KEPT checkpoints: `model.safetensors` (weights) + `kept.json` (config and task metadata), written atomically."""
+"""KEPT checkpoints: `model.safetensors` (weights) + `kept.json` (config and task metadata), written atomically.
+
+The weights are what trains (`kept.weights`): an HF decoder's frozen base is reloaded from the name or folder in
+the config, and refused if its fingerprint is not the one recorded in the metadata.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from safetensors.torch import load_model, save_model
+from safetensors.torch import load_file, save_file
 
 from adrbench.atomic import replacing
 from adrbench.dataset import Dataset
@@ -16,7 +20,9 @@ from adrbench.jsonl import write_json
 from adrbench.trained_on import check_trained_on
 from kept.config import KeptConfig
 from kept.features import input_dims
+from kept.pretrained import fingerprint
 from kept.state import KeptState, build_net
+from kept.weights import load_trainable_state, trainable_state
 
 WEIGHTS, CONFIG = "model.safetensors", "kept.json"
 FORMAT = "kept.checkpoint/2"  # 2: the tiny decoder reads the graph tokens by cross-attention
@@ -24,11 +30,8 @@ FORMAT = "kept.checkpoint/2"  # 2: the tiny decoder reads the graph tokens by cr
 
 def save_checkpoint(directory: Path, state: KeptState, cfg: KeptConfig) -> None:
     """Write the weights then the JSON (the JSON's presence marks a complete checkpoint)."""
-    try:
-        with replacing(directory / WEIGHTS) as tmp:
-            save_model(state.net.cpu(), str(tmp))  # handles the decoder's tied embedding/output weights
-    finally:
-        state.net.to(cfg.device)
+    with replacing(directory / WEIGHTS) as tmp:
+        save_file(trainable_state(state.net), str(tmp))
     write_json(
         directory / CONFIG,
         {"format": FORMAT, "config": {**cfg.to_dict(), "checkpoint": ""}, "meta": state.meta},
@@ -63,11 +66,16 @@ def load_checkpoint(directory: Path, cfg: KeptConfig | None = None) -> KeptState
     saved = read_saved(directory)
     if saved is None:
         return None
+    if "decoder" in saved["meta"]:
+        _check_base(directory, saved["meta"]["decoder"])
     model_cfg = KeptConfig.from_args(saved["config"])
     if cfg is not None:
         model_cfg = replace(model_cfg, device=cfg.device, beam=cfg.beam, threads=cfg.threads)
     state = build_net(model_cfg, saved["meta"])
-    load_model(state.net, str(directory / WEIGHTS), device=model_cfg.device)
+    try:
+        load_trainable_state(state.net, load_file(str(directory / WEIGHTS), device=model_cfg.device))
+    except ValueError as exc:
+        raise DataError(directory / WEIGHTS, str(exc), hint="retrain with this version of KEPT") from None
     state.net.eval()
     return state
 
@@ -81,3 +89,16 @@ def check_fits(checkpoint: str | Path, cfg: KeptConfig, meta: dict[str, Any], da
         needed.pop("frame_dim")
     needed.update(groups=list(data.skeleton.groups), label_names=list(data.label_names))
     check_trained_on(checkpoint, meta, data, {k: (meta.get(k), v) for k, v in needed.items()})
+
+
+def _check_base(directory: Path, saved: dict[str, Any]) -> None:
+    """Refuse a checkpoint whose HF decoder base is not the one it was trained on (its adapters fit no other)."""
+    found = fingerprint(saved["name"])
+    if found != saved["fingerprint"]:
+        raise DataError(
+            directory / CONFIG,
+            f"the checkpoint's adapters were trained on decoder {saved['name']!r} with fingerprint "
+            f"{saved['fingerprint']}; it now has {found}",
+            field="meta.decoder.fingerprint",
+            hint="use the base model files it was trained with, or retrain",
+        )

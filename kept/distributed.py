@@ -22,6 +22,7 @@ from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
 from adrbench.jsonl import write_json
 from adrbench.options import parse_pairs
+from kept.weights import trainable_state
 
 
 def load_dataset(task: str | None, factory: str | None, seed: int) -> Dataset:
@@ -48,11 +49,11 @@ def load_dataset(task: str | None, factory: str | None, seed: int) -> Dataset:
 
 
 def parameter_digest(module: torch.nn.Module) -> str:
-    """SHA-256 of all parameters in order (ranks must agree after every step)."""
+    """SHA-256 of the saved tensors in order (ranks must agree after every step; a frozen base cannot differ)."""
     h = hashlib.sha256()
-    for name, p in module.state_dict().items():
+    for name, p in trainable_state(module).items():
         h.update(name.encode())
-        h.update(p.detach().cpu().contiguous().numpy().tobytes())
+        h.update(p.flatten().view(torch.uint8).numpy().tobytes())  # bytes of any dtype, bf16 included
     return h.hexdigest()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from kept.config import KeptConfig
 from kept.decoder import PROMPT, DescriptionDecoder
 from kept.network import KeptNet
+from kept.pretrained import LMSettings, fingerprint
 from kept.text import TextEncoder
 from kept.vocab import Recaser, Vocabulary
 
@@ -65,7 +66,11 @@ def build_net(
             vocab,
             text,
             residual=not cfg.no_residual,
+            lm_settings=None if cfg.decoder == "tiny" else LMSettings.from_config(cfg),
+            comment_space=cfg.comment_space,
         )
+        if cfg.decoder != "tiny" and "decoder" not in meta:  # a checkpoint holds no base weights: which base
+            meta["decoder"] = {"name": cfg.decoder, "fingerprint": fingerprint(cfg.decoder)}
     n_outputs = len(meta["label_names"]) if meta["classify"] else 1
     net = KeptNet(
         cfg,

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -24,6 +25,7 @@ from kept.decoder import comment_loss
 from kept.network import KeptNet
 from kept.text import TextEncoder
 from kept.tree import kl_loss
+from kept.weights import load_trainable_state, trainable_state
 
 
 @dataclass
@@ -152,6 +154,20 @@ def _schedule(step: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
+def param_groups(net: KeptNet, cfg: KeptConfig) -> list[dict[str, Any]]:
+    """The trainable parameters: a pretrained decoder's (adapters, or all of it with decoder_train=full) at
+    `decoder_lr`, everything else (the trunk, F_H, the tiny decoder) at `lr`."""
+    decoder = net.decoder
+    pretrained_lm = decoder is not None and not decoder.tiny
+    own = {id(p) for p in decoder.lm.parameters()} if decoder is not None and pretrained_lm else set[int]()
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    groups: list[dict[str, Any]] = [{"params": [p for p in trainable if id(p) not in own]}]
+    pretrained = [p for p in trainable if id(p) in own]
+    if pretrained:
+        groups.append({"params": pretrained, "lr": cfg.decoder_lr})
+    return groups
+
+
 def epochs_to_run(cfg: KeptConfig, steps_per_epoch: int) -> int:
     """cfg.epochs, raised so that training takes at least cfg.min_steps optimiser steps (none when epochs=0).
 
@@ -193,7 +209,7 @@ def train(
 
         objective = DistributedDataParallel(objective, find_unused_parameters=True)
     params = [p for p in net.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optimiser = torch.optim.AdamW(param_groups(net, cfg), lr=cfg.lr, weight_decay=cfg.weight_decay)
     n_items = len(tt.pairs) if unit == "pair" else len(tt.groups)
     steps_per_epoch = math.ceil(n_items / cfg.batch)
     epochs = epochs_to_run(cfg, steps_per_epoch)
@@ -205,7 +221,7 @@ def train(
     if resume is not None and resume.is_file():
         saved = torch.load(resume, weights_only=True)
         if saved["plan"] == [seed, epochs, total_steps]:
-            net.load_state_dict(saved["net"])
+            load_trainable_state(net, saved["net"])
             optimiser.load_state_dict(saved["optimiser"])
             scheduler.load_state_dict(saved["scheduler"])
             torch.set_rng_state(saved["rng"])
@@ -239,7 +255,7 @@ def train(
         if resume is not None and rank == 0:
             state = {
                 "plan": [seed, epochs, total_steps],
-                "net": net.state_dict(),
+                "net": trainable_state(net),  # no frozen base weights: they are reloaded from the base
                 "optimiser": optimiser.state_dict(),
                 "scheduler": scheduler.state_dict(),
                 "rng": torch.get_rng_state(),

@@ -30,11 +30,16 @@ def _tensor(output: Any) -> torch.Tensor:
 
 
 def folder_fingerprint(folder: Path) -> str:
-    """SHA-256 over the names and bytes of a local model folder's files (weights, config, processor)."""
+    """SHA-256 over the names and bytes of a local model folder's files (weights, config, processor), read in
+    chunks (an LLM's weight shards are several GB each)."""
     h = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(folder)).encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        file_hash = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 24), b""):
+                file_hash.update(chunk)
+        h.update(file_hash.digest())
     return h.hexdigest()
 
 

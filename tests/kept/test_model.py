@@ -212,7 +212,8 @@ def test_hf_decoder_by_path(tiny_pairs, tmp_path: Path) -> None:
     )
     lm.save_pretrained(tmp_path / "gpt2-tiny")
     tokenizer.save_pretrained(tmp_path / "gpt2-tiny")
-    model = KeptModel(**{**TINY_ARGS, "epochs": "1", "decoder": str(tmp_path / "gpt2-tiny")})
+    args = {"epochs": "1", "decoder": str(tmp_path / "gpt2-tiny"), "lora_targets": "c_attn,c_proj"}
+    model = KeptModel(**{**TINY_ARGS, **args})
     model.fit(tiny_pairs, seed=0)
     preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
     assert all(isinstance(p.description, str) for p in preds)
