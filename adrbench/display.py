@@ -74,13 +74,21 @@ def metric_label(key: str) -> str:
     return f"{key} (x100)" if scale(key) != 1.0 else key
 
 
+#: The task metrics that head a results table, in this order (the rest follow in key order).
+SCORES_FIRST = ("spearman", "relative_l2", "relative_l2_unsquared")
+
+
 def metric_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(label, value with 95% CI, n) for every metric of a metrics.json object (or its "metrics" dict): the
-    task metrics in their order, then the protocol metrics in protocol order, then key order."""
+    task metrics (scores first, then key order), then the protocol metrics in protocol order, then key order —
+    the same rows whether the metrics come from memory (run, score) or from a stored file (submit)."""
     from adrbench.protocols.suite import PROTOCOL_ORDER, protocol_of
 
     flat = metrics.get("metrics", metrics)
-    task = [k for k in flat if protocol_of(k) is None]
+    task = sorted(
+        (k for k in flat if protocol_of(k) is None),
+        key=lambda k: (SCORES_FIRST.index(k) if k in SCORES_FIRST else len(SCORES_FIRST), k),
+    )
     protocols = sorted(
         (k for k in flat if protocol_of(k) is not None),
         key=lambda k: (PROTOCOL_ORDER.index(protocol_of(k)), k),  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from adrbench.cli.show import metrics_table, outputs_of
 from adrbench.errors import AdrbenchError
-from adrbench.leaderboard.entries import read_json_object
+from adrbench.leaderboard.entries import PAIRED_FILE, read_json_object
 from adrbench.leaderboard.paths import default_leaderboard_dir
 from adrbench.leaderboard.submission import submit as submit_entry
 from adrbench.options import parse_pairs
@@ -23,7 +23,12 @@ def submit(
     ],
     name: Annotated[str, typer.Option(help="entry name: letters, digits, '.', '_', '-' (max 64)")],
     meta: Annotated[list[str] | None, typer.Option(help="key=value metadata (repeatable)")] = None,
-    leaderboard_dir: Annotated[Path | None, typer.Option(help="the leaderboards/ folder")] = None,
+    leaderboard_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="the leaderboards/ folder (default: $ADRBENCH_LEADERBOARDS, else the source checkout's leaderboards/)"
+        ),
+    ] = None,
     data_root: Annotated[Path | None, typer.Option(help="data root of a real task")] = None,
     swapped: Annotated[
         Path | None, typer.Option(help="ADR: the (B,A) predictions file (predictions_ba.jsonl), optional")
@@ -51,8 +56,11 @@ def submit(
         errors.print(f"error: {exc}", markup=False, highlight=False, style="red", soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     console.print(metrics_table(metrics, f"{task} / {name}"))
+    where = "" if leaderboard_dir else " (the default leaderboard folder; --leaderboard-dir or ADRBENCH_LEADERBOARDS)"
     console.print(
-        f"entry written to {entry}; tables regenerated under {root / 'generated'}",
+        f"entry written to {entry}{where}; paired tests against mean in {entry / PAIRED_FILE}; "
+        f"tables regenerated under {root / 'generated'}",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )

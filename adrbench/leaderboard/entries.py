@@ -88,8 +88,12 @@ def load_run(folder: Path) -> Entry:
             raise DataError(folder / "config.json", "missing or not a string", field=key)
     metrics = check_metrics(folder / "metrics.json", read_json_object(folder / "metrics.json"))
     label = f"{config['model']}{_args_text(config.get('model_args'))} (seed {config.get('seed', '?')})"
-    paired = read_json_object(folder / PAIRED_FILE) if (folder / PAIRED_FILE).is_file() else None
-    return Entry(label, config["task"], "run", folder, metrics, config, paired)
+    return Entry(label, config["task"], "run", folder, metrics, config, _paired(folder))
+
+
+def _paired(folder: Path) -> dict[str, Any] | None:
+    """The entry's paired tests against the baseline (paired.json), if it has them."""
+    return read_json_object(folder / PAIRED_FILE) if (folder / PAIRED_FILE).is_file() else None
 
 
 def load_submission(folder: Path) -> Entry:
@@ -98,7 +102,7 @@ def load_submission(folder: Path) -> Entry:
     if not isinstance(sub.get("name"), str) or not isinstance(sub.get("task"), str):
         raise DataError(folder / "submission.json", "missing name or task", field="name")
     metrics = check_metrics(folder / "metrics.json", read_json_object(folder / "metrics.json"))
-    return Entry(sub["name"], sub["task"], "submission", folder, metrics, sub)
+    return Entry(sub["name"], sub["task"], "submission", folder, metrics, sub, _paired(folder))
 
 
 def load_entry(folder: Path) -> Entry:

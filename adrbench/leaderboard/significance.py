@@ -7,12 +7,14 @@ paired.json, so the tables can mark significant differences from the stored data
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from adrbench.dataset import Dataset
 from adrbench.errors import AdrbenchError
 from adrbench.jsonl import read_records
-from adrbench.records import PairPrediction, VideoPrediction
+from adrbench.records import PairPrediction, Prediction, VideoPrediction
 from adrbench.runner import load_task_data
 from adrbench.runs import CONFIG_FILE, PREDICTIONS_FILE, RunConfig
 from adrbench.scoring import paired_test
@@ -42,6 +44,41 @@ def paired_against(run_dir: Path, baseline_dir: Path, n_bootstrap: int = 1000) -
     record: type[PairPrediction | VideoPrediction] = PairPrediction if data.unit == "pair" else VideoPrediction
     preds = read_records(run_dir / PREDICTIONS_FILE, record)
     baseline = read_records(baseline_dir / PREDICTIONS_FILE, record)
+    return {
+        "baseline": base.model,
+        "baseline_config_hash": base.config_hash(),
+        "alpha": ALPHA,
+        "tests": paired_tests(data, preds, baseline, config.split, config.seed, n_bootstrap),
+    }
+
+
+def paired_against_mean(data: Dataset, preds: Sequence[Prediction], seed: int = 0) -> dict[str, Any]:
+    """paired.json of predictions that come without a run (a submission): the baseline's predictions are made
+    here, by the `mean` model fitted on `data`'s train split with `seed` — what its stored run predicts."""
+    from adrbench.models import get_model_class
+    from adrbench.runs import RunConfig
+
+    model = get_model_class("mean")()
+    model.fit(data, seed)
+    baseline = model.predict(data, data.items("test"))
+    base = RunConfig(task=data.task, model="mean", seed=seed).for_data(data.provenance.get("fingerprint"))
+    return {
+        "baseline": "mean",
+        "baseline_config_hash": base.config_hash(),
+        "alpha": ALPHA,
+        "tests": paired_tests(data, preds, baseline, "test", seed),
+    }
+
+
+def paired_tests(
+    data: Dataset,
+    preds: Sequence[Prediction],
+    baseline: Sequence[Prediction],
+    split: str,
+    seed: int,
+    n_bootstrap: int = 1000,
+) -> dict[str, Any]:
+    """{metric: paired bootstrap test of preds − baseline} for the task's headline metrics that apply to both."""
     metrics: tuple[str, ...]
     if data.unit == "pair":
         metrics = PAIR_METRICS
@@ -52,17 +89,10 @@ def paired_against(run_dir: Path, baseline_dir: Path, n_bootstrap: int = 1000) -
     tests = {}
     for metric in metrics:
         try:
-            tests[metric] = paired_test(
-                data, preds, baseline, metric, config.split, n_bootstrap=n_bootstrap, seed=config.seed
-            )
+            tests[metric] = paired_test(data, preds, baseline, metric, split, n_bootstrap=n_bootstrap, seed=seed)
         except AdrbenchError:
             continue  # the metric does not apply to one of the two (e.g. text of a score-only model)
-    return {
-        "baseline": base.model,
-        "baseline_config_hash": base.config_hash(),
-        "alpha": ALPHA,
-        "tests": tests,
-    }
+    return tests
 
 
 def significant(paired: dict[str, Any] | None, metric: str) -> bool:

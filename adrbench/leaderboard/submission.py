@@ -18,8 +18,9 @@ from adrbench.dataset import Dataset
 from adrbench.errors import DataError
 from adrbench.evaluate import evaluate
 from adrbench.jsonl import write_json, write_records
-from adrbench.leaderboard.entries import Entry, check_metrics, leaderboard_entries
+from adrbench.leaderboard.entries import PAIRED_FILE, Entry, check_metrics, leaderboard_entries
 from adrbench.leaderboard.generate import generated_files, write_generated
+from adrbench.leaderboard.significance import paired_against_mean
 from adrbench.leaderboard.validate import MAX_BYTES, check_meta, check_name, read_predictions
 from adrbench.models.base import ALL_OUTPUTS, Output
 from adrbench.records import PairPrediction, Prediction
@@ -54,7 +55,8 @@ def submit(
 ) -> Path:
     """Validate `predictions` (and the optional (B,A) file `swapped`) against `task`'s test split, score them
     with `evaluate` (`outputs`: what the model produces), add them as leaderboards/measured/<task>/<name>/ and
-    regenerate leaderboards/generated/. Returns the entry folder; any bad input raises DataError first."""
+    regenerate leaderboards/generated/; paired.json holds the paired tests against the `mean` baseline (as a stored
+run's does). Returns the entry folder; any bad input raises DataError first."""
     predictions = Path(predictions)
     check_name(name, predictions)
     meta = check_meta(dict(meta), predictions)
@@ -75,11 +77,13 @@ def submit(
             field="name",
             hint="choose another --name",
         )
+    paired = None
     if scorer is not None:
         scored = scorer(data, preds)
     else:
         pairs: list[PairPrediction] = twin  # type: ignore[assignment]
         scored = evaluate(data, preds, "test", swapped=pairs, outputs=outputs)
+        paired = paired_against_mean(data, preds)  # the `*` of the tables, as for stored runs
     metrics = check_metrics(predictions, scored)
     info = {
         "schema": SUBMISSION_SCHEMA,
@@ -93,7 +97,7 @@ def submit(
     }
     if swapped is not None:
         info["swapped_sha256"] = hashlib.sha256(swapped.read_bytes()).hexdigest()
-    entry = Entry(name, task, "submission", target, metrics, info)
+    entry = Entry(name, task, "submission", target, metrics, info, paired)
     # Render everything before touching the disk, so a broken entry elsewhere aborts with no change.
     files = generated_files(leaderboard_dir, leaderboard_entries(leaderboard_dir) + [entry])
     created = [p for p in (target.parent, target.parent.parent) if not p.exists()]
@@ -104,6 +108,8 @@ def submit(
                 write_records(staging / SWAPPED_FILE, twin)
             write_json(staging / "metrics.json", metrics)
             write_json(staging / "submission.json", info)
+            if paired is not None:
+                write_json(staging / PAIRED_FILE, paired)
     except BaseException:
         for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):

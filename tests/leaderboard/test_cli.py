@@ -139,3 +139,28 @@ def test_store_keeps_finished_runs_on_the_leaderboard(lb_dir: Path, tmp_path: Pa
     )
     assert refused.exit_code == 2 and "not finished" in refused.output
     assert not (lb_dir / "measured" / "adr-synth" / "nn-seed0").exists()
+
+
+def test_submit_prints_what_run_prints_and_tests_against_mean(lb_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """A run's predictions, submitted: the same table rows as the run printed, and paired tests against the
+    `mean` baseline in paired.json (the tables' `*`), as a stored run has."""
+    from adrbench.cli.main import app as main_app
+
+    monkeypatch.setenv("ADRBENCH_CACHE", str(tmp_path / "cache"))
+    runner = CliRunner()
+    run_dir = tmp_path / "run"
+    ran = runner.invoke(main_app, ["run", "--task", "jigsaws-synth", "--model", "nn", "--out", str(run_dir)])
+    assert ran.exit_code == 0, ran.output
+    predictions = str(run_dir / "predictions.jsonl")
+    args = ["submit", "--task", "jigsaws-synth", "--predictions", predictions, "--name", "my-nn"]
+    sub = runner.invoke(app, [*args, "--leaderboard-dir", str(lb_dir)])
+    assert sub.exit_code == 0, sub.output
+
+    def rows(output: str) -> list[str]:
+        return [line for line in output.splitlines() if line.startswith("│")]
+
+    assert rows(sub.output) == rows(ran.output) and rows(ran.output)
+    paired = json.loads((lb_dir / "measured" / "jigsaws-synth" / "my-nn" / "paired.json").read_text())
+    assert paired["baseline"] == "mean" and {"spearman", "relative_l2"} <= set(paired["tests"])
+    assert paired["tests"]["relative_l2"]["p_value"] < 0.05  # nn's R-ℓ2 (48) is far below mean's (220)
+    assert "paired tests against mean" in sub.output

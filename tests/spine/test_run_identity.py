@@ -87,7 +87,7 @@ def test_run_score_and_submit_write_the_same_metrics(tmp_path: Path) -> None:
     metrics = json.loads(at_run)["metrics"]
     assert metrics["order_acc_ba"]["n"] > 0 and metrics["mcq_acc"]["n"] > 0  # the protocols, in every copy
     assert sorted(p.name for p in entry.iterdir()) == [
-        "metrics.json", "predictions.jsonl", "predictions_ba.jsonl", "submission.json"
+        "metrics.json", "paired.json", "predictions.jsonl", "predictions_ba.jsonl", "submission.json"
     ]  # fmt: skip
     info = json.loads((entry / "submission.json").read_text(encoding="utf-8"))
     assert info["outputs"] == ["labels", "scores", "text"] and len(info["swapped_sha256"]) == 64
