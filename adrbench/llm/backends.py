@@ -287,8 +287,10 @@ class GeminiBackend:
         return [types.Content(role="user", parts=out)]
 
     def _config(self, params: dict[str, Any], system: str) -> Any:
-        """GenerateContentConfig: JSON by schema (`response_schema`) or plain JSON mime type when asked for, and
-        the thinking budget when one is set (Gemini 2.5 thinks; its thoughts count against max tokens)."""
+        """GenerateContentConfig: JSON by schema (`response_json_schema`, since the answer schemas are JSON Schema
+        — the SDK documents it for those, `response_schema` being an OpenAPI subset) or plain JSON mime type when
+        asked for, and the thinking budget when one is set (Gemini 2.5 thinks; its thoughts count against max
+        tokens)."""
         from google.genai import types
 
         json_mode = bool(params.get("json_mode"))
@@ -299,7 +301,7 @@ class GeminiBackend:
             seed=params.get("seed"),
             system_instruction=system or None,
             response_mime_type="application/json" if json_mode else None,
-            response_schema=params.get("json_schema") if json_mode else None,
+            response_json_schema=params.get("json_schema") if json_mode else None,
             thinking_config=types.ThinkingConfig(thinking_budget=budget) if budget is not None else None,
         )
 

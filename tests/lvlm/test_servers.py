@@ -184,3 +184,16 @@ def test_gemini_asks_by_schema_and_records_thinking(monkeypatch: pytest.MonkeyPa
     assert isinstance(pred, PairPrediction) and (pred.score_1, pred.score_2) == (4.0, 6.0)
     assert bodies == ["gemini-2.5-pro"] and srv.rejections == []
     assert model.config()["thinking_budget"] == 2048 and model.config()["served_models"] == ["gemini-2.5-pro"]
+
+
+def test_gemini_gets_the_answer_schema_as_json_schema() -> None:
+    """The answer schemas are JSON Schema (closed objects): Gemini takes them as `response_json_schema`, whose
+    documented subset has additionalProperties; `response_schema` is the OpenAPI subset."""
+    from adrbench.llm import prompts
+
+    schema = prompts.pair_schema()
+    config = GeminiBackend("http://127.0.0.1:9", "k", 1.0)._config({"json_mode": True, "json_schema": schema}, "")
+    assert config.response_json_schema == schema and config.response_schema is None
+    assert config.response_mime_type == "application/json"
+    plain = GeminiBackend("http://127.0.0.1:9", "k", 1.0)._config({}, "")
+    assert plain.response_json_schema is None and plain.response_mime_type is None
