@@ -6,7 +6,7 @@ decimals; a CI is shown with the same scale and decimals as its value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: Protocol keys ending so are counts (value = a count, no CI), shown as integers.
@@ -55,6 +55,15 @@ def format_value(key: str, entry: Mapping[str, Any], digits: int = DIGITS) -> st
     return text
 
 
+def format_spread(key: str, mean: float | None, sd: float | None, digits: int = DIGITS) -> str:
+    """'mean ± SD' of a metric over seeds, scaled as its value ('n/a' without a mean; the mean alone without an
+    SD, i.e. one seed)."""
+    if mean is None:
+        return UNDEFINED
+    text = format_number(key, mean, digits)
+    return text if sd is None else f"{text} ± {format_number(key, sd, digits)}"
+
+
 def format_option(value: Any) -> str:
     """A model option's default as it is typed after `-M name=`: true/false, none, "" for an empty string."""
     if isinstance(value, bool):
@@ -78,13 +87,12 @@ def metric_label(key: str) -> str:
 SCORES_FIRST = ("spearman", "relative_l2", "relative_l2_unsquared")
 
 
-def metric_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(label, value with 95% CI, n) for every metric of a metrics.json object (or its "metrics" dict): the
-    task metrics (scores first, then key order), then the protocol metrics in protocol order, then key order —
-    the same rows whether the metrics come from memory (run, score) or from a stored file (submit)."""
+def metric_order(keys: Iterable[str]) -> list[str]:
+    """Metric keys in the order results tables show them: the task metrics (scores first, then key order), then
+    the protocol metrics in protocol order, then key order."""
     from adrbench.protocols.suite import PROTOCOL_ORDER, protocol_of
 
-    flat = metrics.get("metrics", metrics)
+    flat = list(keys)
     task = sorted(
         (k for k in flat if protocol_of(k) is None),
         key=lambda k: (SCORES_FIRST.index(k) if k in SCORES_FIRST else len(SCORES_FIRST), k),
@@ -93,4 +101,12 @@ def metric_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         (k for k in flat if protocol_of(k) is not None),
         key=lambda k: (PROTOCOL_ORDER.index(protocol_of(k)), k),  # type: ignore[arg-type]
     )
-    return [(metric_label(k), format_value(k, flat[k]), str(flat[k].get("n", ""))) for k in task + protocols]
+    return task + protocols
+
+
+def metric_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, value with 95% CI, n) for every metric of a metrics.json object (or its "metrics" dict), in
+    `metric_order` — the same rows whether the metrics come from memory (run, score) or from a stored file
+    (submit)."""
+    flat = metrics.get("metrics", metrics)
+    return [(metric_label(k), format_value(k, flat[k]), str(flat[k].get("n", ""))) for k in metric_order(flat)]

@@ -132,6 +132,7 @@ def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) 
         "model": config.model,
         "task": config.task,
         "seed": config.seed,
+        "train_seed": config.training_seed,
         "model_args": config.model_args,
         "model_config": model.config(),
         "outputs": sorted(model.outputs),
@@ -167,9 +168,9 @@ def _fit_or_load(model: Model, data: Dataset, config: RunConfig, out: Path, prog
     if state.is_dir() and model.load(state):
         return False
     progress("fit", 0, 1)
-    seed_everything(config.seed)
+    seed_everything(config.training_seed)
     model.work_dir = work = out / TRAINING_DIR
-    model.fit(data, config.seed)
+    model.fit(data, config.training_seed)
     try:
         with staged_dir(state, replace=True) as staged:  # the old model/ stays whole until the new one is in
             if not model.save(staged):
@@ -241,7 +242,7 @@ def _predict_pass(
                 preds = (
                     [unswap_prediction(p) for p in pair_preds]
                     if swap
-                    else answer_protocols(model, data, batch, pair_preds, k=CHOICES, seed=config.seed)
+                    else answer_protocols(model, data, batch, pair_preds, k=CHOICES, seed=config.training_seed)
                 )
             for pred in preds:
                 append_record(handle, pred)
@@ -279,7 +280,7 @@ def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress:
     def prepare() -> None:
         if not trained:
             trained.append(_fit_or_load(model, data, config, out, progress))
-            seed_everything(config.seed)
+            seed_everything(config.training_seed)
 
     _, n_resumed = _predict_pass(
         model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare
@@ -295,7 +296,7 @@ def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress:
         config.split,
         swapped=out / SWAPPED_FILE if both else None,
         n_bootstrap=config.n_bootstrap,
-        seed=config.seed,
+        seed=config.training_seed,
         outputs=model.outputs,
     )
     write_json(out / METRICS_FILE, metrics)

@@ -34,7 +34,14 @@ class RunConfig(BaseModel):
     task: str = Field("adr-synth", description="registered task name")
     model_args: dict[str, str] = Field(default_factory=dict, description="--model-arg k=v, as given")
     task_args: dict[str, str] = Field(default_factory=dict, description="--task-arg k=v, as given")
-    seed: int = Field(0, description="seeds data generation, training and bootstrap")
+    seed: int = Field(
+        0, description="seeds data generation (synthetic tasks), and training and bootstrap unless train_seed is set"
+    )
+    train_seed: int | None = Field(
+        None,
+        description="seeds training, answer protocols and bootstrap only (None: `seed`); a seeds study varies it "
+        "on fixed data",
+    )
     limit: int | None = Field(None, ge=1, description="evaluate only the first N test items")
     split: str = Field("test", description="the split that is predicted and scored")
     data_root: str | None = Field(
@@ -59,12 +66,23 @@ class RunConfig(BaseModel):
             )
         return self.model_copy(update={"data_fingerprint": fingerprint})
 
+    @property
+    def training_seed(self) -> int:
+        """The seed of training, the answer protocols and the bootstrap: `train_seed`, else `seed`.
+
+        Kept apart from `seed` so that a seeds study (`adrbench run --seeds`) varies training on the same data:
+        for a synthetic task `seed` also generates the data, and a ρ that moves with the data is not seed noise.
+        """
+        return self.seed if self.train_seed is None else self.train_seed
+
     def config_hash(self) -> str:
         """A short hash of what decides the results: the settings and the data fingerprint (not the data's
         location, not runtime options), so a run folder never holds predictions of other data."""
         from adrbench.models import get_model_class
 
         spec = self.model_dump(exclude={"data_root"})
+        if self.train_seed is None:  # unset: the hash (and folder) of every run made before the field existed
+            del spec["train_seed"]
         runtime = get_model_class(self.model).runtime_args
         spec["model_args"] = {k: v for k, v in self.model_args.items() if k not in runtime}
         return hashlib.sha256(dumps(spec).encode()).hexdigest()[:12]

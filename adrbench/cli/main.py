@@ -30,7 +30,19 @@ def run(
     ],
     task: Annotated[str, typer.Option("--task", "-t", help="task name (see `adrbench tasks`)")] = "adr-synth",
     data_root: Annotated[Path | None, typer.Option(help="folder of the real dataset")] = None,
-    seed: Annotated[int, typer.Option(help="seed for data generation, training and bootstrap")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="seed for data generation, and training and bootstrap unless --train-seed is given")
+    ] = 0,
+    train_seed: Annotated[
+        int | None, typer.Option(help="seed for training and bootstrap only (the data stays --seed's)")
+    ] = None,
+    seeds: Annotated[
+        str | None,
+        typer.Option(
+            help="a seeds study: N (seeds 0..N-1) or a list 0,1,2 of training seeds on --seed's data, one run "
+            "folder each (<out>/seed<N>), summary in <out>/seeds.json"
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="only the first N test items")] = None,
     out: Annotated[Path | None, typer.Option(help="run folder (default runs/<task>/<model>-<hash>)")] = None,
     model_arg: Annotated[
@@ -48,10 +60,12 @@ def run(
         ),
     ] = "both",
 ) -> None:
-    """Fit MODEL on the task's train split, predict its test split, score, and write one run folder."""
-    from adrbench.cli.show import metrics_table
+    """Fit MODEL on the task's train split, predict its test split, score, and write one run folder (with
+    --seeds, one per training seed and their mean ± SD)."""
+    from adrbench.cli.show import metrics_table, seeds_table
     from adrbench.runner import run as run_config
     from adrbench.runs import RunConfig
+    from adrbench.seeds import parse_seeds, run_seeds
 
     config = RunConfig(
         model=model,
@@ -59,11 +73,19 @@ def run(
         model_args=parse_kv(model_arg, "--model-arg"),
         task_args=parse_kv(task_arg, "--task-arg"),
         seed=seed,
+        train_seed=train_seed,
         limit=limit,
         data_root=str(data_root) if data_root else None,
         n_bootstrap=n_bootstrap,
         orders=_choice(orders, ("ab", "both"), "--orders"),
     )
+    if seeds is not None:
+        chosen = parse_seeds(seeds)
+        with progress_bar() as update:
+            folder, summary = run_seeds(config, out, chosen, progress=update)
+        console.print(seeds_table(summary, f"{model} on {task} ({config.split}), {len(chosen)} training seeds"))
+        console.print(f"seeds folder: {folder} (summary: {folder / 'seeds.json'})", soft_wrap=True)
+        return
     with progress_bar() as update:
         result = run_config(config, out=out, progress=update)
     console.print(metrics_table(result.metrics, f"{model} on {task} ({config.split})"))

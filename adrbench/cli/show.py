@@ -1,4 +1,4 @@
-"""What `run`, `score` and `submit` print: the metrics table (numbers formatted by adrbench.display), and the note
+"""What `run`, `score` and `submit` print: the metrics table (and, for `run --seeds`, the seeds table) (numbers formatted by adrbench.display), and the note
 on a predictions file that answers only part of the split."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from adrbench.display import metric_rows
+from adrbench.display import format_number, format_spread, metric_label, metric_order, metric_rows
 from adrbench.models.base import ALL_OUTPUTS, Output
 from adrbench.predictions import Coverage
 
@@ -20,6 +20,19 @@ def metrics_table(metrics: Mapping[str, Any], title: str) -> Table:
         table.add_column(col, justify="left" if col == "metric" else "right")
     for row in metric_rows(metrics):
         table.add_row(*row)
+    return table
+
+
+def seeds_table(summary: Mapping[str, Any], title: str) -> Table:
+    """A seeds study (seeds.json): one row per task metric, its value for each seed, then mean ± SD (ddof=1)."""
+    table = Table(title=title)
+    seeds = summary["seeds"]
+    for col in ("metric", *(f"seed {s}" for s in seeds), "mean ± SD"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for key in metric_order(summary["metrics"]):
+        entry = summary["metrics"][key]
+        values = [format_number(key, v) if v is not None else "n/a" for v in entry["values"]]
+        table.add_row(metric_label(key), *values, format_spread(key, entry["mean"], entry["sd"]))
     return table
 
 

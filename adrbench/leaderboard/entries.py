@@ -31,6 +31,13 @@ class Entry:
     metrics: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
     paired: dict[str, Any] | None = None  # paired tests against a baseline, when stored with one
+    group: str = ""  # what the entry's seeds share: entries differing only in training seed form one group
+    seed: int | None = None  # the training seed of a run (None: a submission)
+
+    @property
+    def seed_group(self) -> str:
+        """The label shared by the entries that differ only in their training seed (the label itself without)."""
+        return self.group or self.label
 
     @property
     def family(self) -> str:
@@ -87,8 +94,13 @@ def load_run(folder: Path) -> Entry:
         if not isinstance(config.get(key), str) or not config[key]:
             raise DataError(folder / "config.json", "missing or not a string", field=key)
     metrics = check_metrics(folder / "metrics.json", read_json_object(folder / "metrics.json"))
-    label = f"{config['model']}{_args_text(config.get('model_args'))} (seed {config.get('seed', '?')})"
-    return Entry(label, config["task"], "run", folder, metrics, config, _paired(folder))
+    data_seed = config.get("seed", "?")
+    train_seed = config.get("train_seed", data_seed)
+    name = f"{config['model']}{_args_text(config.get('model_args'))}"
+    shown = f"seed {train_seed}" + (f", data seed {data_seed}" if train_seed != data_seed else "")
+    group = name + (f" (data seed {data_seed})" if data_seed not in (0, "?") else "")
+    seed = train_seed if isinstance(train_seed, int) else None
+    return Entry(f"{name} ({shown})", config["task"], "run", folder, metrics, config, _paired(folder), group, seed)
 
 
 def _paired(folder: Path) -> dict[str, Any] | None:

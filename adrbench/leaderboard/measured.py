@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 from adrbench.display import format_number, scale
 from adrbench.leaderboard.entries import Entry, finite, metric_at
 from adrbench.leaderboard.grid import Cell, Grid, Row
 from adrbench.leaderboard.layouts import EXTRA_LAYOUTS, MEASURED_TABLES, PAPER_LAYOUTS, TableLayout
-from adrbench.leaderboard.significance import ALPHA, significant
+from adrbench.leaderboard.significance import ALPHA, EFFECT_SDS, effect
 
 MIN_N = 5
 SMALL_MARK = "†"
@@ -51,6 +52,40 @@ def format_metric(
     return Cell(text, found["value"] * scale(metric))
 
 
+SEEDS_MARK = " ± "
+
+
+def format_seeds(
+    metric: str,
+    founds: list[dict[str, Any] | None],
+    min_n: int = MIN_N,
+    failed: bool = False,
+    significant: bool = False,
+) -> Cell:
+    """A metric over the training seeds of one entry: '0.842 ± 0.005 (3 seeds, n=30)' (one more decimal than a
+    single run's cell; SD with ddof=1), marks as `format_metric`; '–' when no seed has it."""
+    present = [f for f in founds if f is not None]
+    if not present:
+        return Cell(MISSING)
+    values = [f["value"] for f in present if finite(f.get("value"))]
+    n = present[0].get("n")
+    count = f" ({len(values)} seeds" + (f", n={n})" if isinstance(n, int) else ")")
+    if not values:
+        return Cell(UNDEFINED + count)
+    digits = (2 if metric in _TWO_DIGITS else 3) + 1
+    mean = statistics.fmean(values)
+    text = format_number(metric, mean, digits)
+    if len(values) >= 2:
+        text += SEEDS_MARK + format_number(metric, statistics.stdev(values), digits)
+    if isinstance(n, int) and n < min_n:
+        text += SMALL_MARK
+    if failed:
+        text += FAILED_MARK
+    if significant:
+        text += SIGNIFICANT_MARK
+    return Cell(text + count, mean * scale(metric))
+
+
 def failed_fields(entry: Entry) -> set[str]:
     """The prediction fields ('score', 'description', 'labels') with at least one failure in the entry."""
     by_field = (entry.metrics.get("failures") or {}).get("by_field") or {}
@@ -68,26 +103,74 @@ def _category_title(category: str) -> str:
     return "All" if category == "all" else category.replace("_", " ").title()
 
 
+def _values(entries: list[Entry], metric: str) -> list[float]:
+    """The finite whole-split values of `metric`, one per entry (seed)."""
+    found = [metric_at(e.metrics, "all", metric) for e in entries]
+    return [f["value"] for f in found if f is not None and finite(f.get("value"))]
+
+
+def _baseline_values(
+    group: list[Entry], same_task: dict[str, list[Entry]], metric: str
+) -> list[float]:
+    """The baseline's per-seed values of `metric`: those of the seeds group, on the same task, holding the run
+    the paired tests were made against; else the distinct baseline values the paired tests recorded."""
+    hashes = {(e.paired or {}).get("baseline_config_hash") for e in group} - {None}
+    for entries in same_task.values():
+        if any(e.meta.get("config_hash") in hashes for e in entries):
+            return _values(entries, metric)
+    recorded: dict[Any, float] = {}
+    for e in group:
+        test = ((e.paired or {}).get("tests") or {}).get(metric) or {}
+        if finite(test.get("value_b")):
+            recorded.setdefault((e.paired or {}).get("baseline_config_hash"), test["value_b"])
+    return list(recorded.values())
+
+
+def _marked(group: list[Entry], same_task: dict[str, list[Entry]], metric: str) -> bool:
+    """The '*' of a whole-split cell: `significance.effect` over the entry's seeds and the baseline's."""
+    values = _values(group, metric)
+    baseline = _baseline_values(group, same_task, metric) if len(group) > 1 else []
+    return effect([e.paired for e in group], metric, values, baseline)
+
+
+def _seeds_label(group: str, per_task: dict[str, list[Entry]]) -> str:
+    """A row's label: the entry's own when it has one seed everywhere; else the group with its seeds."""
+    if all(len(entries) == 1 for entries in per_task.values()):
+        return next(iter(per_task.values()))[0].label
+    seeds = sorted({e.seed for entries in per_task.values() for e in entries if e.seed is not None})
+    return f"{group} (seeds {', '.join(map(str, seeds))})"
+
+
 def measured_rows(layout: TableLayout, entries: list[Entry], variant: str, min_n: int = MIN_N) -> list[Row]:
-    """The rows of `layout` from the entries of one variant ('synth' or 'real'); rows with no value are left out."""
+    """The rows of `layout` from the entries of one variant ('synth' or 'real'); rows with no value are left out.
+
+    Entries that differ only in their training seed share a row: their cells show mean ± SD over the seeds."""
     tasks = {fam: fam + ("-synth" if variant == "synth" else "") for fam in layout.tasks()}
-    by_label: dict[str, dict[str, Entry]] = {}
-    for each in sorted(entries, key=lambda e: (e.label, e.task, str(e.path))):
+    by_group: dict[str, dict[str, list[Entry]]] = {}
+    by_task: dict[str, dict[str, list[Entry]]] = {}  # task → group → entries: where baselines are looked up
+    for each in sorted(entries, key=lambda e: (e.seed_group, e.task, e.seed or 0, str(e.path))):
         if each.task in tasks.values():
-            by_label.setdefault(each.label, {}).setdefault(each.task, each)
+            group = by_group.setdefault(each.seed_group, {}).setdefault(each.task, [])
+            if all(e.seed != each.seed for e in group):  # one entry per seed: the first found
+                group.append(each)
+                by_task.setdefault(each.task, {})[each.seed_group] = group
     source = "measured: " + ", ".join(dict.fromkeys(tasks.values()))
     categories: tuple[str | None, ...] = layout.row_categories or (None,)
     rows: list[Row] = []
-    for label, per_task in by_label.items():
+    for group_name, per_task in by_group.items():
+        label = _seeds_label(group_name, per_task)
         for row_cat in categories:
             cells = []
             for col in layout.columns:
-                entry = per_task.get(tasks[col.task])
+                group = per_task.get(tasks[col.task], [])
                 category = col.category or row_cat or "all"
-                found = metric_at(entry.metrics, category, col.metric) if entry else None
-                failed = entry is not None and metric_field(col.metric) in failed_fields(entry)
-                marked = entry is not None and category == "all" and significant(entry.paired, col.metric)
-                cells.append(format_metric(col.metric, found, min_n, failed, marked))
+                founds = [metric_at(e.metrics, category, col.metric) for e in group]
+                failed = any(metric_field(col.metric) in failed_fields(e) for e in group)
+                marked = bool(group) and category == "all" and _marked(group, by_task[group[0].task], col.metric)
+                if len(group) > 1:
+                    cells.append(format_seeds(col.metric, founds, min_n, failed, marked))
+                else:
+                    cells.append(format_metric(col.metric, founds[0] if founds else None, min_n, failed, marked))
             if all(c.text == MISSING for c in cells):
                 continue
             shown = label if row_cat is None else f"{label} ({_category_title(row_cat)})"
@@ -110,6 +193,12 @@ def footnotes(rows: list[Row], min_n: int = MIN_N) -> list[str]:
         notes.append(
             f"{SIGNIFICANT_MARK} differs from the baseline run ('mean' unless chosen otherwise) on the same test "
             f"items: paired bootstrap resampling videos, p < {ALPHA} (paired.json of the entry)."
+        )
+    if any(SEEDS_MARK in c.text or " seeds" in c.text for r in rows for c in r.cells):
+        notes.append(
+            "mean ± SD: over the entry's training seeds on the same data (sample SD, ddof=1; the count in "
+            f"brackets); {SIGNIFICANT_MARK} on such a cell also needs |Δmean| from the baseline > {EFFECT_SDS:g} × "
+            "the pooled seed SD of the two, and every seed's paired test significant."
         )
     if any(SMALL_MARK in c.text for r in rows for c in r.cells):
         notes.append(f"{SMALL_MARK} n < {min_n}: too few items for the number to mean anything.")

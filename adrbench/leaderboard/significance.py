@@ -7,6 +7,8 @@ paired.json, so the tables can mark significant differences from the stored data
 from __future__ import annotations
 
 import json
+import math
+import statistics
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from adrbench.runs import CONFIG_FILE, PREDICTIONS_FILE, RunConfig
 from adrbench.scoring import paired_test
 
 ALPHA = 0.05
+EFFECT_SDS = 2.0  # an effect must also be this many pooled seed SDs away from the baseline
 PAIR_METRICS = ("spearman", "relative_l2", "bleu_4", "bleu", "rouge_l", "meteor")
 VIDEO_METRICS = ("spearman", "relative_l2")
 
@@ -100,3 +103,28 @@ def significant(paired: dict[str, Any] | None, metric: str) -> bool:
     paired = paired or {}
     test = paired.get("tests", {}).get(metric)
     return bool(test) and test.get("p_value") is not None and test["p_value"] < paired.get("alpha", ALPHA)
+
+
+def pooled_sd(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """Pooled sample SD (ddof=1) of two groups of per-seed values; None when together they have no degree of
+    freedom (one seed each: no estimate of seed noise)."""
+    dof = len(a) + len(b) - 2
+    if dof <= 0:
+        return None
+    squares = sum((len(x) - 1) * statistics.variance(x) for x in (a, b) if len(x) >= 2)
+    return math.sqrt(squares / dof)
+
+
+def effect(
+    paired: Sequence[dict[str, Any] | None], metric: str, values: Sequence[float], baseline: Sequence[float]
+) -> bool:
+    """Whether an entry (one paired.json and one value per training seed) differs from the baseline (one value
+    per seed of it): every seed's paired test is significant, and, where the seeds measure their own noise,
+    |mean − baseline mean| > EFFECT_SDS × the pooled SD. With one seed on each side it is the paired test alone.
+    """
+    if not paired or not all(significant(p, metric) for p in paired):
+        return False
+    sd = pooled_sd(values, baseline) if values and baseline else None
+    if sd is None:
+        return True
+    return abs(statistics.fmean(values) - statistics.fmean(baseline)) > EFFECT_SDS * sd

@@ -13,8 +13,13 @@ from adrbench.leaderboard.validate import check_name
 
 
 def entry_name(config: dict) -> str:
-    """'<model>-seed<seed>', with the config hash's first 8 characters when the model has options."""
-    name = f"{config['model']}-seed{config.get('seed', 0)}"
+    """'<model>-seed<training seed>' ('-data<seed>' added when the data seed is neither 0 nor the training seed),
+    with the config hash's first 8 characters when the model has options."""
+    data_seed = config.get("seed", 0)
+    train_seed = config.get("train_seed", data_seed)
+    name = f"{config['model']}-seed{train_seed}"
+    if data_seed not in (0, train_seed):
+        name += f"-data{data_seed}"
     if config.get("model_args"):
         name += f"-{str(config.get('config_hash', ''))[:8]}"
     return name
