@@ -62,20 +62,20 @@ QWEN_TINY: dict[str, Any] = {  # the same construction at tiny dims; vocabulary:
 BUILT = {"qwen7b": QWEN_7B, "qwen-tiny": QWEN_TINY}
 
 
-def build_qwen(dims: dict[str, Any], folder: Path, device: str) -> str:
-    """A random Qwen2 of `dims`, created on `device` in bf16 and saved with MiniLM's tokenizer to `folder`;
-    returns a line with its size and how long building and saving took."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2Config
+def build_qwen(dims: dict[str, Any], folder: Path, device: str, texts: list[str]) -> str:
+    """A random Qwen2 of `dims`, created on `device` in bf16 and saved to `folder` with a byte-level BPE tokenizer
+    trained on `texts` (the task's descriptions, so sequence lengths are a real tokenizer's); returns a line
+    with its size and how long building and saving took."""
+    from transformers import AutoModelForCausalLM, Qwen2Config
 
-    from kept.text import TextEncoder
+    from kept.offline_lm import save_bpe_tokenizer
 
     torch.manual_seed(0)
-    TextEncoder("minilm").tokenizer.save_pretrained(folder)
     dims = dict(dims)
-    config = Qwen2Config(**{k: v for k, v in dims.items() if v is not None})
-    if dims["vocab_size"] is None:  # the tokenizer's as the decoder reads it (next to a Qwen2 config: EOS added)
-        config.save_pretrained(folder)
-        dims["vocab_size"] = config.vocab_size = len(AutoTokenizer.from_pretrained(folder))
+    n_tokens = save_bpe_tokenizer(folder, texts)
+    if dims["vocab_size"] is None:  # the tiny model's vocabulary is the tokenizer's
+        dims["vocab_size"] = n_tokens
+    config = Qwen2Config(**dims)
     sync = _sync(device)
     start = time.perf_counter()
     with torch.device(device):
@@ -93,8 +93,8 @@ def build_qwen(dims: dict[str, Any], folder: Path, device: str) -> str:
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     return (
         f"build: random Qwen2 hidden {dims['hidden_size']}, {dims['num_hidden_layers']} layers, "
-        f"vocab {dims['vocab_size']}, {n_params / 1e6:.1f}M params, bf16 on {device} in {built:.1f} s; "
-        f"saved {size / 1e9:.2f} GB in {saved:.1f} s"
+        f"vocab {dims['vocab_size']} (BPE tokenizer of {n_tokens}), {n_params / 1e6:.1f}M params, bf16 on "
+        f"{device} in {built:.1f} s; saved {size / 1e9:.2f} GB in {saved:.1f} s"
     )
 
 
@@ -175,29 +175,31 @@ def main() -> None:
     if cuda and not torch.cuda.is_available():
         print("kept_gpu.py: no CUDA GPU here; run it on one (or pass --device cpu for a smoke test)", file=sys.stderr)
         sys.exit(2)
-    with tempfile.TemporaryDirectory(prefix="kept-gpu-", dir=args.tmp) as tmp:
-        decoder = args.decoder
-        if decoder in BUILT:
-            folder = Path(tmp) / decoder
-            print(build_qwen(BUILT[decoder], folder, args.device), flush=True)
-            decoder = str(folder)
-        measure(args, decoder)
-
-
-def measure(args: argparse.Namespace, decoder: str) -> None:
-    """Load the task and KEPT (decoder by its normal path), find the batch, time the steps, print the figures."""
     from adrbench.tasks import get_task
-    from kept.adapter import prepare
-    from kept.config import KeptConfig
-    from kept.features import KeptInputs
 
-    cuda = args.device.startswith("cuda")
     start = time.perf_counter()
     data = get_task(args.task).load()
     if data.unit != "pair":
         print(f"kept_gpu.py: --task {args.task} has no pairs (the decoder trains on pairs)", file=sys.stderr)
         sys.exit(2)
     loaded = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="kept-gpu-", dir=args.tmp) as tmp:
+        decoder = args.decoder
+        if decoder in BUILT:
+            folder = Path(tmp) / decoder
+            texts = [p.description for p in data.pair_items("train") if p.description]
+            print(build_qwen(BUILT[decoder], folder, args.device, texts), flush=True)
+            decoder = str(folder)
+        measure(args, decoder, data, loaded)
+
+
+def measure(args: argparse.Namespace, decoder: str, data: Any, loaded: float) -> None:
+    """Load KEPT (decoder by its normal path), find the batch, time the steps, print the figures."""
+    from kept.adapter import prepare
+    from kept.config import KeptConfig
+    from kept.features import KeptInputs
+
+    cuda = args.device.startswith("cuda")
     cfg = KeptConfig(d=args.d, heads=args.heads, depth=args.depth, batch=args.batch or max(BATCHES),
                      device=args.device, text_encoder=args.text_encoder, decoder=decoder)  # fmt: skip
     start = time.perf_counter()

@@ -19,25 +19,47 @@ from kept.training import param_groups
 
 
 def _save_qwen(folder: Path, seed: int) -> Path:
-    """A random two-layer Qwen2 (width 16) with MiniLM's WordPiece tokenizer, saved as an HF folder."""
-    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+    """A random two-layer Qwen2 (width 16) with a byte-level BPE tokenizer trained on the prompt and
+    description-like sentences, saved as an HF folder."""
+    from transformers import Qwen2Config, Qwen2ForCausalLM
 
-    from kept.text import TextEncoder
+    from kept.decoder import PROMPT
+    from kept.offline_lm import save_bpe_tokenizer
 
     torch.manual_seed(seed)
-    TextEncoder("minilm").tokenizer.save_pretrained(folder)
+    texts = [PROMPT, *CORPUS] * 20
     cfg = Qwen2Config(
         hidden_size=16,
-        intermediate_size=32,
+        intermediate_size=1024,  # a base several times the size of KEPT's trunk, as a real LLM is
         num_hidden_layers=2,
         num_attention_heads=2,
         num_key_value_heads=1,
         max_position_embeddings=256,
+        vocab_size=save_bpe_tokenizer(folder, texts, vocab_size=600),
     )
     cfg.save_pretrained(folder)
-    cfg.vocab_size = len(AutoTokenizer.from_pretrained(folder))  # as the decoder reads it: with an EOS added
     Qwen2ForCausalLM(cfg).save_pretrained(folder)
     return folder
+
+
+CORPUS = (
+    "Player 1 keeps the elbow straighter than player 2 during the release.",
+    "The second player bends the knees more at the bottom of the squat.",
+    "Overall, player 2 performs better: a smoother swing and a steadier landing.",
+    "Both performers show a similar range of motion in the shoulders.",
+)
+
+
+def test_the_tiny_qwen_tokenizes_words_not_characters(qwen: Path) -> None:
+    """Next to a Qwen2 config transformers loads Qwen2Tokenizer; with the BPE tokenizer.json it splits words,
+    so sequence lengths are a real tokenizer's (a WordPiece vocabulary there was read as characters)."""
+    from transformers import AutoTokenizer
+
+    from kept.decoder import PROMPT
+
+    tok = AutoTokenizer.from_pretrained(qwen)
+    assert len(tok(PROMPT, add_special_tokens=False)["input_ids"]) < 30
+    assert tok.decode(tok(CORPUS[0], add_special_tokens=False)["input_ids"]) == CORPUS[0]
 
 
 @pytest.fixture(scope="module")
