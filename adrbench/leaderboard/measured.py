@@ -38,12 +38,7 @@ def format_metric(
         return Cell(UNDEFINED + (f" (n={n})" if isinstance(n, int) else ""))
     digits = 2 if metric in _TWO_DIGITS else 3
     text = format_number(metric, found["value"], digits)
-    if isinstance(n, int) and n < min_n:
-        text += SMALL_MARK
-    if failed:
-        text += FAILED_MARK
-    if significant:
-        text += SIGNIFICANT_MARK
+    text += _marks(n, min_n, failed, significant)
     ci = found.get("ci95")
     if isinstance(ci, (list, tuple)) and len(ci) == 2 and all(finite(x) for x in ci):
         text += f" [{format_number(metric, ci[0], digits)}, {format_number(metric, ci[1], digits)}]"
@@ -77,13 +72,16 @@ def format_seeds(
     text = format_number(metric, mean, digits)
     if len(values) >= 2:
         text += SEEDS_MARK + format_number(metric, statistics.stdev(values), digits)
-    if isinstance(n, int) and n < min_n:
-        text += SMALL_MARK
-    if failed:
-        text += FAILED_MARK
-    if significant:
-        text += SIGNIFICANT_MARK
-    return Cell(text + count, mean * scale(metric))
+    return Cell(text + _marks(n, min_n, failed, significant) + count, mean * scale(metric))
+
+
+def _marks(n: Any, min_n: int, failed: bool, significant: bool) -> str:
+    """'†' for n < min_n, '‡' for failed predictions, '*' for a significant difference from the baseline."""
+    return (
+        (SMALL_MARK if isinstance(n, int) and n < min_n else "")
+        + (FAILED_MARK if failed else "")
+        + (SIGNIFICANT_MARK if significant else "")
+    )
 
 
 def failed_fields(entry: Entry) -> set[str]:
