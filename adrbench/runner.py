@@ -37,6 +37,7 @@ from adrbench.runs import (
     RunResult,
 )
 from adrbench.seeding import seed_everything
+from adrbench.shards import format_shard, shard_ids
 from adrbench.tasks import get_task, task_family
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -108,6 +109,7 @@ def _prepare_folder(config: RunConfig, out: Path, model: Model, data: Dataset) -
     existing = out / CONFIG_FILE
     if existing.exists():
         old = json.loads(existing.read_text(encoding="utf-8"))
+        _check_same_shard(out, old, config)
         if old.get("data_fingerprint") != config.data_fingerprint:
             raise ConfigError(
                 f"{out} holds a run on other data (data fingerprint {old.get('data_fingerprint')}, this data "
@@ -123,6 +125,23 @@ def _prepare_folder(config: RunConfig, out: Path, model: Model, data: Dataset) -
             _set_status(out, "running")
         return
     write_json(existing, _config_record(config, model, data, status="running"))
+
+
+def _check_same_shard(out: Path, old: dict[str, Any], config: RunConfig) -> None:
+    """A shard folder resumes only as the same shard (and a full run's folder never as a shard)."""
+    old_shard = old.get("config", {}).get("shard")
+    new_shard = list(config.shard) if config.shard else None
+    if old_shard == new_shard:
+        return
+    held = f"shard {format_shard(tuple(old_shard))}" if old_shard else "a full (unsharded) run"
+    wanted = f"shard {format_shard(config.shard)}" if config.shard else "a full run"
+    raise ConfigError(f"{out} holds {held}, not {wanted}; give each shard its own --out")
+
+
+def run_items(config: RunConfig, data: Dataset) -> list:
+    """The items the run predicts: its split (cut to `limit`), or only its shard's items of it."""
+    wanted = set(shard_ids(data.splits[config.split], config.shard))
+    return [item for item in data.items(config.split) if item.id in wanted]
 
 
 def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) -> dict[str, Any]:
@@ -142,6 +161,11 @@ def _config_record(config: RunConfig, model: Model, data: Dataset, status: str) 
             k: data.provenance[k] for k in ("split_protocol", "validation") if k in data.provenance
         },
         "n_items": len(data.splits[config.split]),
+        **(
+            {"shard": format_shard(config.shard), "n_shard_items": len(run_items(config, data))}
+            if config.shard
+            else {}
+        ),
         # which videos' keypoints came from an estimator rather than the dataset's files (adrbench.features.attach)
         **(
             {"keypoint_sources": data.provenance["keypoint_sources"]}
@@ -273,8 +297,9 @@ def run(config: RunConfig, out: Path | None = None, progress: Progress = _quiet)
 
 
 def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress: Progress) -> RunResult:
-    """Train or load, predict what is not yet in `out`, score, and mark the run complete."""
-    items = data.items(config.split)
+    """Train or load, predict what is not yet in `out`, score (not a shard: `adrbench merge` scores the
+    shards together), and mark the run complete."""
+    items = run_items(config, data)
     trained: list[bool] = []  # set once the model is ready: [whether it was trained rather than loaded]
 
     def prepare() -> None:
@@ -285,10 +310,24 @@ def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress:
     _, n_resumed = _predict_pass(
         model, data, config, items, out / PREDICTIONS_FILE, "predict", progress, prepare
     )
-    both = _both_orders(config, data)
+    both = both_orders(config, data)
     if both:
         _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True)
 
+    # a shard writes no metrics.json: one shard's numbers are not the run's (`adrbench merge` scores them all)
+    metrics = _score(out, config, model, data, both, progress) if config.shard is None else {}
+    _set_status(out, "complete", finished=provenance.now(), model_config=model.config())
+    return RunResult(
+        directory=out,
+        metrics=metrics,
+        n_predicted=len(items) - n_resumed,
+        n_resumed=n_resumed,
+        trained=bool(trained and trained[0]),
+    )
+
+
+def _score(out: Path, config: RunConfig, model: Model, data: Dataset, both: bool, progress: Progress) -> dict:
+    """Score the run's predictions files and write metrics.json."""
     progress("score", 0, 1)
     metrics = evaluate_files(
         data,
@@ -300,18 +339,11 @@ def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress:
         outputs=model.outputs,
     )
     write_json(out / METRICS_FILE, metrics)
-    _set_status(out, "complete", finished=provenance.now(), model_config=model.config())
     progress("score", 1, 1)
-    return RunResult(
-        directory=out,
-        metrics=metrics,
-        n_predicted=len(items) - n_resumed,
-        n_resumed=n_resumed,
-        trained=bool(trained and trained[0]),
-    )
+    return metrics
 
 
-def _both_orders(config: RunConfig, data: Dataset) -> bool:
+def both_orders(config: RunConfig, data: Dataset) -> bool:
     """Whether the run also presents every pair as (B,A) (predictions_ba.jsonl)."""
     return data.unit == "pair" and config.orders == "both"
 
@@ -319,9 +351,9 @@ def _both_orders(config: RunConfig, data: Dataset) -> bool:
 def _interrupted(out: Path, config: RunConfig, data: Dataset) -> Interrupted:
     """Mark the run interrupted in config.json, and say how many predictions are saved and how to resume."""
     _set_status(out, "interrupted", interrupted=provenance.now())
-    files = [PREDICTIONS_FILE, SWAPPED_FILE] if _both_orders(config, data) else [PREDICTIONS_FILE]
+    files = [PREDICTIONS_FILE, SWAPPED_FILE] if both_orders(config, data) else [PREDICTIONS_FILE]
     saved = sum(len(_done(out / name, data, config.split, name == SWAPPED_FILE)) for name in files)
-    total = len(files) * len(data.splits[config.split])
+    total = len(files) * len(run_items(config, data))
     return Interrupted(
         f"interrupted: {saved:,} of {total:,} predictions saved in {out}; run the same command to resume"
     )

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from adrbench.errors import ConfigError
 from adrbench.jsonl import dumps
@@ -56,6 +56,20 @@ class RunConfig(BaseModel):
         None,
         description="fingerprint of the data files the run reads; the runner sets it once they are loaded",
     )
+    shard: tuple[int, int] | None = Field(
+        None,
+        description="(i, N): predict only the items of shard i (0-based) of N (adrbench.shards); None: all",
+    )
+
+    @model_validator(mode="after")
+    def _check_shard(self) -> RunConfig:
+        if self.shard is not None and not 0 <= self.shard[0] < self.shard[1]:
+            raise ConfigError(f"a shard is i/N with 0 <= i < N, not {self.shard[0]}/{self.shard[1]}")
+        return self
+
+    def unsharded(self) -> RunConfig:
+        """This config without its shard: the run that the merged shards make."""
+        return self.model_copy(update={"shard": None})
 
     def for_data(self, fingerprint: str | None) -> RunConfig:
         """This config bound to the data of `fingerprint`; one bound to other data is refused."""
@@ -83,6 +97,8 @@ class RunConfig(BaseModel):
         spec = self.model_dump(exclude={"data_root"})
         if self.train_seed is None:  # unset: the hash (and folder) of every run made before the field existed
             del spec["train_seed"]
+        if self.shard is None:  # likewise: an unsharded run keeps the hash it had before shards existed
+            del spec["shard"]
         runtime = get_model_class(self.model).runtime_args
         spec["model_args"] = {k: v for k, v in self.model_args.items() if k not in runtime}
         return hashlib.sha256(dumps(spec).encode()).hexdigest()[:12]

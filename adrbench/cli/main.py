@@ -59,6 +59,13 @@ def run(
             "bias; 'ab' halves the cost"
         ),
     ] = "both",
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            help="i/N: predict only shard i (0 to N-1) of the test items, by a hash of their ids, into a folder "
+            "of its own; `adrbench merge` joins the N shards into the run"
+        ),
+    ] = None,
 ) -> None:
     """Fit MODEL on the task's train split, predict its test split, score, and write one run folder (with
     --seeds, one per training seed and their mean ± SD)."""
@@ -66,6 +73,7 @@ def run(
     from adrbench.runner import run as run_config
     from adrbench.runs import RunConfig
     from adrbench.seeds import parse_seeds, run_seeds
+    from adrbench.shards import format_shard, parse_shard
 
     config = RunConfig(
         model=model,
@@ -78,7 +86,10 @@ def run(
         data_root=str(data_root) if data_root else None,
         n_bootstrap=n_bootstrap,
         orders=_choice(orders, ("ab", "both"), "--orders"),
+        shard=parse_shard(shard) if shard is not None else None,
     )
+    if seeds is not None and shard is not None:
+        raise ConfigError("give either --seeds or --shard, not both (shard each seed's run with --train-seed)")
     if seeds is not None:
         chosen = parse_seeds(seeds)
         with progress_bar() as update:
@@ -88,6 +99,13 @@ def run(
         return
     with progress_bar() as update:
         result = run_config(config, out=out, progress=update)
+    if config.shard is not None:
+        console.print(
+            f"shard {format_shard(config.shard)}: {result.n_predicted} predicted, {result.n_resumed} resumed, "
+            f"in {result.directory} (not scored: `adrbench merge` the {config.shard[1]} shards to score the run)",
+            soft_wrap=True,
+        )
+        return
     console.print(metrics_table(result.metrics, f"{model} on {task} ({config.split})"))
     resumed = f", {result.n_resumed} resumed" if result.n_resumed else ""
     console.print(f"run folder: {result.directory} ({result.n_predicted} predicted{resumed})", soft_wrap=True)
@@ -191,7 +209,7 @@ def models(
 
 def _mount() -> None:
     """The tool commands, each defined in its own module."""
-    from adrbench.cli import audit, data, explain, features, serve, submit, tables
+    from adrbench.cli import audit, data, explain, features, merge, serve, submit, tables
 
     app.add_typer(
         data.app, name="data", help="Write the synthetic twins, build ADR from Ego-Exo4D, audit descriptions."
@@ -199,6 +217,7 @@ def _mount() -> None:
     data.app.add_typer(audit.app)
     app.add_typer(features.app, name="features", help="Extract and cache per-video features.")
     app.command(name="tables")(tables.tables)
+    app.command(name="merge")(merge.merge)
     app.command(name="submit")(submit.submit)
     app.command(name="explain")(explain.explain)
     serve_app = typer.Typer(no_args_is_help=True, help="Start a model server for the LVLM baselines.")
