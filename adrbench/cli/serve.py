@@ -48,29 +48,63 @@ def wait_healthy(
         time.sleep(interval_s)
 
 
-def vllm_args(model: str, port: int, host: str, lora: list[str], extra: list[str]) -> list[str]:
-    """The arguments of `vllm serve`: the model, where to listen, LoRA adapters by name (`name=path`), the model's
-    preset `--max-model-len` and `--limit-mm-per-prompt` (baselines.lvlm.served: sized for one 24 GB GPU), then
-    `extra`. A flag named in `extra` replaces the preset's (vLLM would take the last; this keeps one)."""
-    args = ["serve", model, "--host", host, "--port", str(port)]
+def parallel_flags(tensor_parallel: int, data_parallel: int) -> list[str]:
+    """vLLM's `--tensor-parallel-size N` (one model split over N GPUs: for a model that does not fit one) and
+    `--data-parallel-size N` (N engines, one per GPU group, sharing the port: N times the throughput); a size of 1
+    (vLLM's default) is left out. Each must be a positive integer."""
+    flags: list[str] = []
+    for flag, size in (("--tensor-parallel-size", tensor_parallel), ("--data-parallel-size", data_parallel)):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigError(f"{flag} must be a positive integer, got {size!r}")
+        if size > 1:
+            flags += [flag, str(size)]
+    return flags
+
+
+def vllm_args(
+    model: str,
+    port: int,
+    host: str,
+    lora: list[str],
+    extra: list[str],
+    tensor_parallel: int = 1,
+    data_parallel: int = 1,
+) -> list[str]:
+    """The arguments of `vllm serve`: the model, where to listen, the parallel sizes (`parallel_flags`), LoRA
+    adapters by name (`name=path`), the model's preset `--max-model-len` and `--limit-mm-per-prompt`
+    (baselines.lvlm.served: sized for one 24 GB GPU), then `extra`. A flag named in `extra` replaces the preset's
+    (vLLM would take the last; this keeps one); a parallel size is our option, so `extra` may not name it."""
+    given = {a.split("=", 1)[0] for a in extra}
+    for flag, short in (("--tensor-parallel-size", "-tp"), ("--data-parallel-size", "-dp")):
+        if given & {flag, short}:
+            raise ConfigError(f"give {flag} as an option of adrbench serve vllm, not through --vllm-arg")
+    args = ["serve", model, "--host", host, "--port", str(port), *parallel_flags(tensor_parallel, data_parallel)]
     if lora:
         args += ["--enable-lora", "--lora-modules", *lora]
     served = SERVED.get(model)
     if served is not None:
         flags = served.vllm_flags()
-        given = {a.split("=", 1)[0] for a in extra}
         for flag, value in zip(flags[::2], flags[1::2], strict=True):
             if flag not in given:
                 args += [flag, value]
     return args + extra
 
 
-def vllm_command(model: str, port: int, host: str, lora: list[str], extra: list[str]) -> list[str]:
+def vllm_command(
+    model: str,
+    port: int,
+    host: str,
+    lora: list[str],
+    extra: list[str],
+    tensor_parallel: int = 1,
+    data_parallel: int = 1,
+) -> list[str]:
     """The `vllm serve` command line (`vllm_args` after the installed executable)."""
+    args = vllm_args(model, port, host, lora, extra, tensor_parallel, data_parallel)  # bad values fail first
     exe = shutil.which("vllm")
     if importlib.util.find_spec("vllm") is None or exe is None:
         raise ConfigError("vLLM is not installed here: pip install 'adrbench[vllm]' (needs a CUDA GPU)")
-    return [exe, *vllm_args(model, port, host, lora, extra)]
+    return [exe, *args]
 
 
 def start_vllm(command: list[str], base: str, timeout_s: float) -> subprocess.Popen[bytes]:
@@ -95,6 +129,14 @@ def serve_vllm(
     lora: Annotated[
         list[str] | None, typer.Option(help="serve a LoRA adapter: NAME=PATH (repeatable)")
     ] = None,
+    tensor_parallel_size: Annotated[
+        int,
+        typer.Option(min=1, help="GPUs one copy of the model is split over (for a model that does not fit one GPU)"),
+    ] = 1,
+    data_parallel_size: Annotated[
+        int,
+        typer.Option(min=1, help="copies of the model, one per GPU group, behind this one port (for throughput)"),
+    ] = 1,
     vllm_arg: Annotated[
         list[str] | None,
         typer.Option(help="extra argument passed to vllm serve (repeatable); replaces the preset's flag of that name"),
@@ -104,7 +146,9 @@ def serve_vllm(
     """Start `vllm serve MODEL` (with the model's preset --max-model-len and --limit-mm-per-prompt), wait until it
     is healthy, print its base_url, and keep it running until Ctrl-C."""
     base = f"http://{host}:{port}"
-    command = vllm_command(model, port, host, lora or [], vllm_arg or [])
+    command = vllm_command(
+        model, port, host, lora or [], vllm_arg or [], tensor_parallel_size, data_parallel_size
+    )
     typer.echo(f"starting: {shlex.join(command)}")
     process = start_vllm(command, base, timeout)
     typer.echo(f"vLLM is serving {model} at base_url={base}/v1 (pid {process.pid})")

@@ -15,7 +15,7 @@ import base64
 import importlib
 import json
 import os
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from adrbench.errors import ConfigError
 from adrbench.llm.messages import ChatRequest, Part, Reply
@@ -108,7 +108,14 @@ def openai_content(parts: tuple[Part, ...]) -> list[dict[str, Any]]:
     return blocks
 
 
-def _billed(usage: Any, prompt: str, output: str, extra: str | None = None) -> dict[str, int]:
+class Billed(TypedDict):
+    """The tokens an attempt was billed for (keyword arguments of Reply and the BackendErrors)."""
+
+    input_tokens: int
+    output_tokens: int
+
+
+def _billed(usage: Any, prompt: str, output: str, extra: str | None = None) -> Billed:
     """Tokens of an SDK usage object (`prompt` and `output` attribute names; `extra` is added to the output,
     e.g. Gemini's thinking tokens, which are billed as output)."""
     out = int(getattr(usage, output, 0) or 0) + (int(getattr(usage, extra, 0) or 0) if extra else 0)
@@ -131,7 +138,9 @@ def openai_status_error(code: int, error_code: str | None, message: str, headers
     `insufficient_quota`) is fatal, rate limits and 5xx are transient, the rest permanent."""
     if code == 429 and error_code == "insufficient_quota":
         return FatalError(f"OpenAI quota exhausted (429 insufficient_quota): {message}; add credit or wait")
-    if code in _RETRY_STATUS or code >= 500:
+    if code >= 500:
+        return TransientError(f"http {code}", parse_retry_after(headers), server="failing")
+    if code in _RETRY_STATUS:
         return TransientError(f"http {code}", parse_retry_after(headers))
     return PermanentError(f"http {code}: {message}")
 
@@ -180,9 +189,9 @@ class OpenAIChatBackend:
                 model=request.model, messages=messages, **kwargs
             )
         except openai.APITimeoutError:
-            raise TransientError("timeout") from None
+            raise TransientError("timeout", server="failing") from None
         except openai.APIConnectionError as exc:
-            raise TransientError(mask(connection_reason(exc), self._api_key)) from None
+            raise TransientError(mask(connection_reason(exc), self._api_key), server="unreachable") from None
         except openai.APIStatusError as exc:
             message = mask(str(exc.message), self._api_key)
             raise openai_status_error(exc.status_code, exc.code, message, exc.response.headers) from None
@@ -243,7 +252,9 @@ def gemini_status_error(code: int, status: str | None, message: str, details: An
     ]
     if code == 429 and any("perday" in q.lower() for q in quota_ids):
         return FatalError(f"Gemini daily quota exhausted (429 RESOURCE_EXHAUSTED {quota_ids[0]}): {message}")
-    if code in _RETRY_STATUS or code >= 500:
+    if code >= 500:
+        return TransientError(f"http {code}", delay, server="failing")
+    if code in _RETRY_STATUS:
         return TransientError(f"http {code}", delay)
     return PermanentError(f"http {code}: {message}")
 
@@ -318,9 +329,9 @@ class GeminiBackend:
             message = mask(str(exc.message or ""), self._api_key)
             raise gemini_status_error(int(exc.code or 0), exc.status, message, exc.details) from None
         except timeouts:
-            raise TransientError("timeout") from None
+            raise TransientError("timeout", server="failing") from None
         except transports as exc:
-            raise TransientError(mask(connection_reason(exc), self._api_key)) from None
+            raise TransientError(mask(connection_reason(exc), self._api_key), server="unreachable") from None
         except json.JSONDecodeError:
             raise TransientError("malformed response") from None
         billed = _billed(

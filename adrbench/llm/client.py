@@ -5,6 +5,11 @@ http 500", "http 401: ...", "truncated: ..."); failures are returned and counted
 answer. Every billed attempt, failed or not, is charged to the budget. A FatalError (quota used up) stops the
 batch: nothing more is sent, and it is raised once the requests in flight are done (their replies are cached).
 The served model of each reply is recorded; a served model other than the requested one is logged once.
+
+With several servers (adrbench.llm.pool) each attempt goes to the least-busy live one, `concurrency` in flight on
+each. An attempt that finds its server dead (refused, or failing repeatedly) moves to a live one at once without
+spending a retry (at most once per other server); every attempt is still counted and billed as above, and the
+server that answered is recorded in the result (never in the cache key).
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import concurrent.futures
 import logging
 import random
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 from adrbench.llm.backends import Backend
 from adrbench.llm.budget import Budget, Pricing
 from adrbench.llm.cache import RequestCache
 from adrbench.llm.messages import ChatRequest, ChatResult, Reply
+from adrbench.llm.pool import Server, ServerPool
 from adrbench.llm.retry import BackendError, FatalError, RetryPolicy, TransientError
 
 T = TypeVar("T")
@@ -39,20 +45,22 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
 
 class LLMClient:
-    """Concurrent, cached, retried, budgeted access to one backend.
+    """Concurrent, cached, retried, budgeted access to one backend on one or more servers.
 
-    `backend_factory` makes a fresh backend per event loop; `backend_name` (e.g. "openai-chat") is part of each
-    cache key. `stats` counts HTTP attempts ("requests"), cache hits, retries, tokens, cost and requests that got
+    `backend_factory` makes a fresh backend per event loop; a mapping of them (base URL → factory) spreads the
+    requests over those servers, `concurrency` in flight on each, a dead one skipped for `cooldown_s`.
+    `backend_name` (e.g. "openai-chat") is part of each cache key. `stats` counts HTTP attempts ("requests"), cache hits, retries, tokens, cost and requests that got
     no reply, by reason; `served_models` counts the replies of each (requested, served) model pair.
     """
 
     def __init__(
         self,
-        backend_factory: Callable[[], Backend],
+        backend_factory: Callable[[], Backend] | Mapping[str, Callable[[], Backend]],
         backend_name: str,
         *,
         cache: RequestCache | None = None,
         concurrency: int = 16,
+        cooldown_s: float = 30.0,
         retry: RetryPolicy | None = None,
         budget: Budget | None = None,
         pricing: Pricing | None = None,
@@ -60,7 +68,8 @@ class LLMClient:
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        self._factory = backend_factory
+        factories = backend_factory if isinstance(backend_factory, Mapping) else {"": backend_factory}
+        self.pool = ServerPool(factories, cooldown_s=cooldown_s)
         self.backend_name = backend_name
         self.cache = cache
         self.concurrency = concurrency
@@ -87,9 +96,8 @@ class LLMClient:
         if pending and self._fatal is not None:
             raise self._fatal
         if pending:
-            semaphore = asyncio.Semaphore(self.concurrency)
-            async with self._factory() as backend:
-                done = await asyncio.gather(*(self._send(backend, requests[i], semaphore) for i in pending))
+            async with self.pool.opened(self.concurrency) as pool:
+                done = await asyncio.gather(*(self._send(pool, requests[i]) for i in pending))
             sent = dict(zip(pending, done, strict=True))
         if self._fatal is not None:
             raise self._fatal
@@ -151,11 +159,12 @@ class LLMClient:
             log.warning("requested model %r was answered by %r", request.model, reply.model)
         self.served_models[pair] += 1
 
-    async def _send(self, backend: Backend, request: ChatRequest, semaphore: asyncio.Semaphore) -> ChatResult:
-        attempts = 0
+    async def _send(self, pool: ServerPool, request: ChatRequest) -> ChatResult:
+        attempts = failovers = 0  # failovers: attempts moved off a dead server, which spend no retry
         billed = (0, 0)  # tokens of this request's failed attempts
         while True:
-            async with semaphore:
+            async with pool.slot() as server:
+                assert server.backend is not None  # set by pool.opened
                 if self._fatal is not None:
                     return self._failure(f"stopped: {self._fatal.reason}", attempts, billed)
                 if self.budget.exhausted():
@@ -163,11 +172,12 @@ class LLMClient:
                 attempts += 1
                 self.stats["requests"] += 1
                 try:
-                    reply = await backend.send(request)
+                    reply = await server.backend.send(request)
                 except FatalError as exc:
                     self._fatal = self._fatal or exc
                     return self._failure(exc.reason, attempts, billed)
                 except BackendError as exc:
+                    pool.report(server, exc)
                     self._charge(exc.input_tokens, exc.output_tokens)
                     billed = (billed[0] + exc.input_tokens, billed[1] + exc.output_tokens)
                     if not isinstance(
@@ -176,15 +186,26 @@ class LLMClient:
                         return self._failure(exc.reason, attempts, billed)
                     failure = exc
                 else:
-                    return self._accept(request, reply, attempts, billed)
+                    pool.report(server, None)
+                    return self._accept(request, reply, attempts, billed, server)
             self.stats[f"transient:{failure.reason.split(':')[0]}"] += 1
-            if attempts > self.retry.max_retries:
+            if self._moves_on(pool, server, failovers):
+                failovers += 1
+                self.stats["failovers"] += 1
+                continue
+            if attempts - failovers > self.retry.max_retries:
                 return self._failure(f"retries exhausted: {failure.reason}", attempts, billed)
             self.stats["retries"] += 1
             await asyncio.sleep(self.retry.delay(attempts - 1, failure.retry_after, self._rng))
 
+    @staticmethod
+    def _moves_on(pool: ServerPool, server: Server, failovers: int) -> bool:
+        """Whether a failed attempt goes straight to another server: its own is dead, another is live, and the
+        request has not yet moved once per other server."""
+        return pool.dead(server) and bool(pool.live()) and failovers < len(pool) - 1
+
     def _accept(
-        self, request: ChatRequest, reply: Reply, attempts: int, billed: tuple[int, int]
+        self, request: ChatRequest, reply: Reply, attempts: int, billed: tuple[int, int], server: Server
     ) -> ChatResult:
         self._charge(reply.input_tokens, reply.output_tokens)
         self._note_served(request, reply)
@@ -195,7 +216,9 @@ class LLMClient:
             return self._failure(f"truncated: finish_reason {reply.finish_reason}", attempts, total)
         if self.cache is not None:
             self.cache.put(request.key(self.backend_name), self.backend_name, request.model, reply)
-        return self._result(reply, attempts=attempts, cached=False, billed=billed)
+        result = self._result(reply, attempts=attempts, cached=False, billed=billed)
+        result.server = server.name or None
+        return result
 
     def summary(self) -> dict[str, Any]:
         """Totals for the run so far (for logs and results): counts, tokens and spent cost."""

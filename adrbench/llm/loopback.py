@@ -12,7 +12,8 @@ reply, no JSON in the text). Transport faults are drawn per attempt; an unparsea
 request's content, so it repeats for the same request like a deterministic model. A scripted `mode` answers
 like a real server in trouble (truncated, blocked, refused, empty, quota used up, overloaded), for every
 request or the first `mode_requests`; `served_model` reports another model than the one asked for. Every request
-is counted by outcome.
+is counted by outcome, and the model requests in flight at once are tracked (`in_flight`, `max_in_flight`).
+`stop()` also drops the open connections, as a server process that dies does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import json
 import random
 import re
+import socket
 import threading
 import time
 from collections import Counter
@@ -98,6 +100,22 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request logging
         return
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.owner.connected(self.connection, True)
+
+    def handle_one_request(self) -> None:
+        if self.server.owner.stopped:  # a stopped server answers nothing, even on a connection still open
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.owner.connected(self.connection, False)
+
     def _send(
         self,
         status: int,
@@ -130,6 +148,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b'{"error": {"message": "not found"}}')
 
     def do_POST(self) -> None:  # noqa: N802
+        owner = self.server.owner
+        owner.entered(+1)
+        try:
+            self._post()
+        finally:
+            owner.entered(-1)
+
+    def _post(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
         owner = self.server.owner
@@ -295,6 +321,10 @@ class LoopbackServer:
         self.healthy_at = time.monotonic() + healthy_after_s
         self.counts: Counter[str] = Counter()
         self.unparseable: set[str] = set()
+        self.in_flight = 0  # POST requests being handled now
+        self.max_in_flight = 0  # the most handled at once
+        self._connections: set[socket.socket] = set()
+        self.stopped = False
         self._lock = threading.Lock()
         self._rng = random.Random(self.faults.seed)
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -312,6 +342,19 @@ class LoopbackServer:
     def count(self, what: str) -> None:
         with self._lock:
             self.counts[what] += 1
+
+    def entered(self, step: int) -> None:
+        """A POST request starts (+1) or ends (-1): keeps `in_flight` and its peak `max_in_flight`."""
+        with self._lock:
+            self.in_flight += step
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def connected(self, sock: socket.socket, is_open: bool) -> None:
+        with self._lock:
+            if is_open:
+                self._connections.add(sock)
+            else:
+                self._connections.discard(sock)
 
     def note_unparseable(self, key: str) -> None:
         with self._lock:
@@ -357,6 +400,16 @@ class LoopbackServer:
         return self
 
     def stop(self) -> None:
+        """Stop at once, as a server process that dies: drop every open connection, answer nothing more, stop
+        listening (a client then sees reset and refused connections)."""
+        with self._lock:
+            self.stopped = True
+            dropped = list(self._connections)
+        for sock in dropped:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
         self._httpd.shutdown()
         self._httpd.server_close()
 

@@ -94,7 +94,8 @@ class Reply:
 @dataclass
 class ChatResult:
     """The outcome of one request after cache, retries and budget: a reply, or an error reason (never both).
-    Tokens and cost cover every billed attempt, failed ones included; `served_model` is who answered."""
+    Tokens and cost cover every billed attempt, failed ones included; `served_model` is the model that answered
+    and `server` the base URL it answered from (None for a cached reply or a single unnamed server)."""
 
     text: str | None = None
     error: str | None = None
@@ -105,9 +106,11 @@ class ChatResult:
     attempts: int = 0
     finish_reason: str | None = None
     served_model: str | None = None
+    server: str | None = None
 
     def usage(self) -> dict[str, Any]:
-        """The accounting that goes into a prediction's meta (with the served model, when the server named it)."""
+        """The accounting that goes into a prediction's meta (with the served model, when the server named it, and
+        the server that answered)."""
         out: dict[str, Any] = {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
@@ -117,4 +120,6 @@ class ChatResult:
         }
         if self.served_model is not None:
             out["served_model"] = self.served_model
+        if self.server is not None:
+            out["server"] = self.server
         return out

@@ -9,8 +9,13 @@ import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from adrbench.errors import AdrbenchError
+
+#: What a transient failure says of the server (adrbench.llm.pool): "unreachable" (connection refused or lost:
+#: skip it at once) or "failing" (timeout, 5xx: skip it after several in a row); None: nothing (429, bad body).
+ServerFault = Literal["unreachable", "failing"]
 
 
 class BackendError(Exception):
@@ -25,11 +30,21 @@ class BackendError(Exception):
 
 
 class TransientError(BackendError):
-    """A failure worth retrying (rate limit, 5xx, timeout, connection, malformed body)."""
+    """A failure worth retrying (rate limit, 5xx, timeout, connection, malformed body); `server` says whether it
+    points at the server itself being down or failing (see ServerFault)."""
 
-    def __init__(self, reason: str, retry_after: float | None = None, **billed: int) -> None:
-        super().__init__(reason, **billed)
+    def __init__(
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        *,
+        server: ServerFault | None = None,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+    ) -> None:
+        super().__init__(reason, input_tokens=input_tokens, output_tokens=output_tokens)
         self.retry_after = retry_after
+        self.server = server
 
 
 class PermanentError(BackendError):

@@ -9,9 +9,10 @@ environment only; a spec holds the variable's name, never its value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from adrbench.errors import ConfigError
 from adrbench.llm.backends import GeminiBackend, OpenAIChatBackend
@@ -48,10 +49,16 @@ class ClientSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    base_url: str | None = Field(None, description="the server (None: the provider's API)")
+    base_url: str | None = Field(
+        None,
+        description="the server, or several serving the same model as URL,URL,... (None: the provider's API)",
+    )
     api_key_env: str | None = Field(None, description="environment variable holding the key (never the key)")
     cache: str | None = Field(None, description="request cache: None → the default file, 'off' → none, or a path")
-    concurrency: int = Field(8, ge=1, description="requests in flight")
+    concurrency: int = Field(8, ge=1, description="requests in flight on each server")
+    server_cooldown_s: float = Field(
+        30.0, gt=0, description="a dead server (refusing, or failing 3 times in a row) is skipped this long"
+    )
     timeout_s: float = Field(120.0, gt=0, description="seconds per HTTP attempt")
     max_retries: int = Field(6, ge=0, description="retries after the first attempt")
     backoff_s: float = Field(0.5, ge=0, description="first retry waits backoff_s/2 to backoff_s, doubling")
@@ -61,11 +68,30 @@ class ClientSpec(BaseModel):
     input_per_mtok: float = Field(0.0, ge=0, description="USD per million input tokens (cost accounting)")
     output_per_mtok: float = Field(0.0, ge=0, description="USD per million output tokens")
 
+    @field_validator("base_url")
+    @classmethod
+    def _urls(cls, value: str | None) -> str | None:
+        """One URL, or several joined by commas: each http(s), none empty or given twice."""
+        if value is None:
+            return None
+        urls = [url.strip() for url in value.split(",")]
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"{url!r} is not an http:// or https:// URL (several: URL,URL,...)")
+        twice = sorted({url for url in urls if urls.count(url) > 1})
+        if twice:
+            raise ValueError(f"{twice[0]} is given twice")
+        return ",".join(urls)
+
+    def base_urls(self) -> tuple[str, ...]:
+        """The servers `base_url` names, in order (none: the provider's API)."""
+        return tuple(self.base_url.split(",")) if self.base_url else ()
+
 
 #: Settings that cannot change a reply (where and how fast it is fetched, when to stop): out of a run's identity.
 RUNTIME_FIELDS = frozenset(
-    {"cache", "concurrency", "timeout_s", "max_retries", "backoff_s", "backoff_cap_s", "max_tokens_total",
-     "max_cost_usd"}  # fmt: skip
+    {"cache", "concurrency", "server_cooldown_s", "timeout_s", "max_retries", "backoff_s", "backoff_cap_s",
+     "max_tokens_total", "max_cost_usd"}  # fmt: skip
 )
 
 
@@ -106,21 +132,20 @@ def api_key(provider: str, spec: ClientSpec) -> str:
 
 
 def connect(provider: str, spec: ClientSpec | None = None, *, seed: int = 0) -> LLMClient:
-    """A cached, retried, budgeted, concurrent client for `provider`; `seed` seeds the retry jitter."""
+    """A cached, retried, budgeted, concurrent client for `provider` on each server of `spec.base_url` (or the
+    provider's API); `seed` seeds the retry jitter."""
     spec = spec or ClientSpec()
     key = api_key(provider, spec)
     info = PROVIDERS[provider]
     backend_cls = _BACKENDS[info.backend]
-    base_url, timeout_s = spec.base_url or info.base_url, spec.timeout_s
-
-    def factory() -> OpenAIChatBackend | GeminiBackend:
-        return backend_cls(base_url, key, timeout_s)
-
+    urls: tuple[str | None, ...] = spec.base_urls() or (info.base_url,)
+    servers = {url or "": partial(backend_cls, url, key, spec.timeout_s) for url in urls}
     return LLMClient(
-        factory,
+        servers,
         info.backend,
         cache=open_cache(spec.cache),
         concurrency=spec.concurrency,
+        cooldown_s=spec.server_cooldown_s,
         retry=RetryPolicy(max_retries=spec.max_retries, base_s=spec.backoff_s, cap_s=spec.backoff_cap_s),
         budget=Budget(max_tokens=spec.max_tokens_total, max_cost_usd=spec.max_cost_usd),
         pricing=Pricing(spec.input_per_mtok, spec.output_per_mtok),

@@ -102,3 +102,39 @@ def test_extra_flags_replace_the_presets_and_lora_is_served_by_name() -> None:
     assert _flag(args, "--limit-mm-per-prompt") == '{"image": 32, "video": 0}'  # not replaced: kept
     assert args[args.index("--enable-lora") + 1 :][:2] == ["--lora-modules", "adr=adapters/adr-qwen"]
     assert args[-3:] == ["--max-model-len=65536", "--max-lora-rank", "16"]
+
+
+def test_parallel_sizes_map_to_vllms_flags() -> None:
+    args = vllm_args("Qwen/Qwen2.5-VL-7B-Instruct", 8000, "0.0.0.0", [], [], tensor_parallel=2, data_parallel=4)
+    assert args[6:10] == ["--tensor-parallel-size", "2", "--data-parallel-size", "4"]
+    assert _flag(args, "--max-model-len") == "32768"  # the presets still follow
+    assert "--tensor-parallel-size" not in vllm_args("m", 1, "h", [], [])  # 1 is vLLM's default: left out
+    assert vllm_args("m", 1, "h", [], [], data_parallel=2)[6:] == ["--data-parallel-size", "2"]
+    for bad in (0, -1, True, 1.5):
+        with pytest.raises(ConfigError, match="--tensor-parallel-size must be a positive integer"):
+            vllm_args("m", 1, "h", [], [], tensor_parallel=bad)  # type: ignore[arg-type]
+    for extra in (["--data-parallel-size=2"], ["-tp", "2"]):
+        with pytest.raises(ConfigError, match="as an option of adrbench serve vllm"):
+            vllm_args("m", 1, "h", [], extra)
+
+
+def test_the_serve_command_passes_the_parallel_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import adrbench.cli.serve as serve
+
+    started: list[list[str]] = []
+
+    class Running:
+        pid = 1
+
+    monkeypatch.setattr(serve.shutil, "which", lambda name: "/usr/bin/vllm")
+    monkeypatch.setattr(serve.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(serve, "start_vllm", lambda command, base, timeout_s: started.append(command) or Running())
+    app = typer.Typer()
+    app.command()(serve_vllm)
+    runner = CliRunner()
+    result = runner.invoke(app, ["some/model", "--tensor-parallel-size", "2", "--data-parallel-size", "3", "--detach"])
+    assert result.exit_code == 0, result.output
+    assert started == [["/usr/bin/vllm", "serve", "some/model", "--host", "127.0.0.1", "--port", "8000",
+                        "--tensor-parallel-size", "2", "--data-parallel-size", "3"]]  # fmt: skip
+    refused = runner.invoke(app, ["some/model", "--data-parallel-size", "0"])
+    assert refused.exit_code == 2 and len(started) == 1
