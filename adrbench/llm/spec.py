@@ -88,9 +88,10 @@ class ClientSpec(BaseModel):
         return tuple(self.base_url.split(",")) if self.base_url else ()
 
 
-#: Settings that cannot change a reply (where and how fast it is fetched, when to stop): out of a run's identity.
+#: Settings that cannot change a reply (where and how fast it is fetched, when to stop): out of a run's identity,
+#: so a run resumes or is sharded over another list of servers (`base_url`) of the same model.
 RUNTIME_FIELDS = frozenset(
-    {"cache", "concurrency", "server_cooldown_s", "timeout_s", "max_retries", "backoff_s", "backoff_cap_s",
+    {"base_url", "cache", "concurrency", "server_cooldown_s", "timeout_s", "max_retries", "backoff_s", "backoff_cap_s",
      "max_tokens_total", "max_cost_usd"}  # fmt: skip
 )
 
