@@ -20,12 +20,11 @@ from pydantic import ValidationError
 from adrbench import provenance
 from adrbench.dataset import Dataset
 from adrbench.errors import ConfigError
-from adrbench.evaluate import evaluate
 from adrbench.jsonl import write_json, write_records
 from adrbench.models.base import Output
 from adrbench.predictions import read_predictions
-from adrbench.records import PairPrediction, Prediction, prediction_id
-from adrbench.runs import CONFIG_FILE, METRICS_FILE, PREDICTIONS_FILE, SWAPPED_FILE, RunConfig
+from adrbench.records import Prediction, prediction_id
+from adrbench.runs import CONFIG_FILE, PREDICTIONS_FILE, SWAPPED_FILE, RunConfig
 from adrbench.shards import Shard, format_shard, shard_ids, shard_of
 
 
@@ -141,7 +140,7 @@ def _in_split_order(data: Dataset, split: str, preds: Sequence[Prediction]) -> l
 def merge(dirs: Sequence[Path], out: Path, data_root: Path | None = None) -> tuple[Path, dict]:
     """Check the shard folders, then write the merged run folder `out` (predictions, metrics.json, config.json
     last); returns `out` and the metrics. `out` may hold the shard folders, not a run (a config.json)."""
-    from adrbench.runner import both_orders, load_task_data
+    from adrbench.runner import both_orders, load_task_data, score_folder
 
     if not dirs:
         raise ConfigError("merge needs the shard folders to join")
@@ -161,19 +160,10 @@ def merge(dirs: Sequence[Path], out: Path, data_root: Path | None = None) -> tup
             twin += _shard_predictions(shard, data, SWAPPED_FILE, swapped=True)
     preds = _in_split_order(data, config.split, preds)
     twin = _in_split_order(data, config.split, twin) if both else []
-    metrics = evaluate(
-        data,
-        preds,
-        config.split,
-        swapped=cast(list[PairPrediction], twin),
-        n_bootstrap=config.n_bootstrap,
-        seed=config.training_seed,
-        outputs=cast(list[Output], shards[0].record["outputs"]),
-    )
     write_records(out / PREDICTIONS_FILE, preds)
     if both:
         write_records(out / SWAPPED_FILE, twin)
-    write_json(out / METRICS_FILE, metrics)
+    metrics = score_folder(out, config, data, cast(list[Output], shards[0].record["outputs"]))
     write_json(out / CONFIG_FILE, _merged_record(config, shards))
     return out, metrics
 

@@ -315,7 +315,7 @@ def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress:
         _predict_pass(model, data, config, items, out / SWAPPED_FILE, "swapped", progress, prepare, swap=True)
 
     # a shard writes no metrics.json: one shard's numbers are not the run's (`adrbench merge` scores them all)
-    metrics = _score(out, config, model, data, both, progress) if config.shard is None else {}
+    metrics = score_folder(out, config, data, model.outputs, progress) if config.shard is None else {}
     _set_status(out, "complete", finished=provenance.now(), model_config=model.config())
     return RunResult(
         directory=out,
@@ -326,17 +326,20 @@ def _run_in(out: Path, config: RunConfig, model: Model, data: Dataset, progress:
     )
 
 
-def _score(out: Path, config: RunConfig, model: Model, data: Dataset, both: bool, progress: Progress) -> dict:
-    """Score the run's predictions files and write metrics.json."""
+def score_folder(
+    out: Path, config: RunConfig, data: Dataset, outputs: Iterable[Output], progress: Progress = _quiet
+) -> dict:
+    """Score a run folder's predictions files and write its metrics.json (a run's, or the merge of its shards:
+    one scoring path, so a merged run holds the unsharded run's bytes)."""
     progress("score", 0, 1)
     metrics = evaluate_files(
         data,
         out / PREDICTIONS_FILE,
         config.split,
-        swapped=out / SWAPPED_FILE if both else None,
+        swapped=out / SWAPPED_FILE if both_orders(config, data) else None,
         n_bootstrap=config.n_bootstrap,
         seed=config.training_seed,
-        outputs=model.outputs,
+        outputs=outputs,
     )
     write_json(out / METRICS_FILE, metrics)
     progress("score", 1, 1)

@@ -90,17 +90,8 @@ def vllm_args(
     return args + extra
 
 
-def vllm_command(
-    model: str,
-    port: int,
-    host: str,
-    lora: list[str],
-    extra: list[str],
-    tensor_parallel: int = 1,
-    data_parallel: int = 1,
-) -> list[str]:
-    """The `vllm serve` command line (`vllm_args` after the installed executable)."""
-    args = vllm_args(model, port, host, lora, extra, tensor_parallel, data_parallel)  # bad values fail first
+def vllm_command(args: list[str]) -> list[str]:
+    """The `vllm serve` command line: `args` (from `vllm_args`) after the installed executable."""
     exe = shutil.which("vllm")
     if importlib.util.find_spec("vllm") is None or exe is None:
         raise ConfigError("vLLM is not installed here: pip install 'adrbench[vllm]' (needs a CUDA GPU)")
@@ -146,9 +137,8 @@ def serve_vllm(
     """Start `vllm serve MODEL` (with the model's preset --max-model-len and --limit-mm-per-prompt), wait until it
     is healthy, print its base_url, and keep it running until Ctrl-C."""
     base = f"http://{host}:{port}"
-    command = vllm_command(
-        model, port, host, lora or [], vllm_arg or [], tensor_parallel_size, data_parallel_size
-    )
+    args = vllm_args(model, port, host, lora or [], vllm_arg or [], tensor_parallel_size, data_parallel_size)
+    command = vllm_command(args)  # bad values fail before the missing vLLM
     typer.echo(f"starting: {shlex.join(command)}")
     process = start_vllm(command, base, timeout)
     typer.echo(f"vLLM is serving {model} at base_url={base}/v1 (pid {process.pid})")

@@ -65,7 +65,7 @@ def test_start_runs_a_server_subprocess_until_healthy() -> None:
 @pytest.mark.skipif(HAS_VLLM, reason="vllm is installed")
 def test_missing_vllm_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match=r"adrbench\[vllm\]"):
-        vllm_command("Qwen/Qwen2.5-VL-7B-Instruct", 8000, "127.0.0.1", [], [])
+        vllm_command(vllm_args("Qwen/Qwen2.5-VL-7B-Instruct", 8000, "127.0.0.1", [], []))
     app = typer.Typer()
     app.command()(serve_vllm)
     result = CliRunner().invoke(app, ["Qwen/Qwen2.5-VL-7B-Instruct", "--port", "8123"])
