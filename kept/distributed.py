@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import logging
 import os
 import sys
 from pathlib import Path
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     cuda = torch.cuda.is_available() and model_args.get("device", "cpu").startswith("cuda")
     dist.init_process_group(backend="nccl" if cuda else "gloo")
     rank = dist.get_rank()
+    shown = logging.StreamHandler()  # KEPT's progress (epochs, resuming) on stderr, one line per rank
+    shown.setFormatter(logging.Formatter(f"kept.distributed rank {rank}: %(message)s"))
+    logging.getLogger("kept").addHandler(shown)
+    logging.getLogger("kept").setLevel(logging.INFO)
     if cuda:
         local = int(os.environ.get("LOCAL_RANK", "0"))
         torch.cuda.set_device(local)
