@@ -19,8 +19,9 @@ from kept.adapter import KeptModel
 from kept.resume import EXIT_AFTER_EPOCH, RESUME_FILE
 
 HERE = Path(__file__).parent
-ARGS = {**TINY_ARGS, "epochs": "3", "threads": "1"}
-pytestmark = pytest.mark.slow  # each torchrun launch starts three Python processes with torch (~10 s)
+# batch 5 of 12 pairs: 3/2 items a rank, so the ranks draw different dropout masks and their RNGs part
+ARGS = {**TINY_ARGS, "epochs": "3", "batch": "5", "threads": "1"}
+slow = pytest.mark.slow  # each torchrun launch starts three Python processes with torch (~10 s)
 
 
 def torchrun(
@@ -82,6 +83,7 @@ def copy_of(killed: Path, tmp_path: Path) -> Path:
     return tmp_path / "out"
 
 
+@slow
 def test_killed_run_resumes_with_the_weights_of_an_uninterrupted_one(
     factory: Path, killed: Path, tmp_path: Path
 ) -> None:
@@ -109,6 +111,7 @@ def test_killed_run_resumes_with_the_weights_of_an_uninterrupted_one(
     assert (out / "model.safetensors").read_bytes() == (whole / "model.safetensors").read_bytes()
 
 
+@slow
 def test_resume_of_another_plan_is_refused_and_nothing_written(
     factory: Path, killed: Path, tmp_path: Path
 ) -> None:
@@ -128,6 +131,7 @@ def test_resume_of_another_plan_is_refused_and_nothing_written(
     assert state.read_bytes() == before and sorted(p.name for p in out.iterdir()) == ["training"]
 
 
+@slow
 def test_damaged_state_is_refused_on_every_rank(factory: Path, killed: Path, tmp_path: Path) -> None:
     out = copy_of(killed, tmp_path)
     state = out / "training" / RESUME_FILE
@@ -142,6 +146,7 @@ def test_damaged_state_is_refused_on_every_rank(factory: Path, killed: Path, tmp
     assert len(state.read_bytes()) == 1000 and sorted(p.name for p in out.iterdir()) == ["training"]
 
 
+@slow
 def test_ranks_with_different_data_are_refused(tmp_path: Path) -> None:
     factory = tmp_path / "factory.py"  # rank 1 reads one more training video than rank 0
     factory.write_text(
