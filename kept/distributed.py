@@ -5,8 +5,9 @@
 
 Every rank draws the same batches (same seed) and trains on its share of each; DDP averages the gradients.
 Rank 0 writes the resume state to OUT/training after every epoch (kept.resume); the same command run again
-after a kill continues after the last finished epoch, and refuses (exit 2) a state of other data, another world
-size, seed or options. Evaluate the result with `adrbench run --model kept -M checkpoint=<out>`.
+after a kill continues after the last finished epoch, and refuses a state of other data, another world size,
+seed or options (the ranks exit with code 2). Evaluate the result with `adrbench run --model kept -M
+checkpoint=<out>`.
 """
 
 from __future__ import annotations

@@ -176,3 +176,19 @@ def test_single_process_resume_refuses_other_data_and_a_foreign_file(tmp_path: P
         again = KeptModel(**args)
         again.work_dir = tmp_path / "training"
         again.fit(make_dataset(), seed=0)
+
+
+def test_data_root_reaches_the_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import adrbench.tasks
+    from kept.distributed import load_dataset
+
+    seen: dict = {}
+
+    class Task:
+        def load(self, data_root=None, seed=0, **args):
+            seen.update(data_root=data_root, seed=seed)
+            return make_dataset()
+
+    monkeypatch.setattr(adrbench.tasks, "get_task", lambda name: Task())
+    load_dataset("adr", None, 3, tmp_path)
+    assert seen == {"data_root": tmp_path, "seed": 3}
