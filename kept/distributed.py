@@ -4,29 +4,37 @@
     torchrun --nproc_per_node 2 -m kept.distributed --dataset my_data.py:build --out ckpt   # your own Dataset
 
 Every rank draws the same batches (same seed) and trains on its share of each; DDP averages the gradients.
-Evaluate the result with `adrbench run --model kept -M checkpoint=<out>`.
+Rank 0 writes the resume state to OUT/training after every epoch (kept.resume); the same command run again
+after a kill continues after the last finished epoch, and refuses a state of other data, another world size,
+seed or options (the ranks exit with code 2). Evaluate the result with `adrbench run --model kept -M
+checkpoint=<out>`.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
+import logging
 import os
+import sys
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 
+from adrbench.atomic import remove_dir
 from adrbench.dataset import Dataset
-from adrbench.errors import ConfigError
+from adrbench.errors import AdrbenchError, ConfigError
 from adrbench.jsonl import write_json
 from adrbench.options import parse_pairs
+from adrbench.runs import TRAINING_DIR
+from kept.resume import digest
 from kept.weights import trainable_state
 
 
-def load_dataset(task: str | None, factory: str | None, seed: int) -> Dataset:
-    """A registered task's data, or the Dataset returned by `file.py:function`."""
+def load_dataset(task: str | None, factory: str | None, seed: int, data_root: Path | None = None) -> Dataset:
+    """A registered task's data (under `data_root`, else its default place), or the Dataset returned by
+    `file.py:function`."""
     if factory:
         path, sep, func = factory.rpartition(":")
         if not sep or not path or not func:
@@ -45,22 +53,21 @@ def load_dataset(task: str | None, factory: str | None, seed: int) -> Dataset:
         return data
     from adrbench.tasks import get_task
 
-    return get_task(task or "adr-synth").load(seed=seed)
+    return get_task(task or "adr-synth").load(data_root=data_root, seed=seed)
 
 
 def parameter_digest(module: torch.nn.Module) -> str:
     """SHA-256 of the saved tensors in order (ranks must agree after every step; a frozen base cannot differ)."""
-    h = hashlib.sha256()
-    for name, p in trainable_state(module).items():
-        h.update(name.encode())
-        h.update(p.flatten().view(torch.uint8).numpy().tobytes())  # bytes of any dtype, bf16 included
-    return h.hexdigest()
+    return digest(trainable_state(module))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="kept.distributed", description=__doc__.split("\n")[0])
     parser.add_argument("--task", default=None)
     parser.add_argument("--dataset", default=None, help="file.py:function returning an adrbench Dataset")
+    parser.add_argument(
+        "--data-root", default=None, type=Path, help="the task's data folder (as adrbench run)"
+    )
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-M", "--model-arg", action="append", default=[], help="KEPT option key=value")
@@ -72,25 +79,39 @@ def main(argv: list[str] | None = None) -> None:
     cuda = torch.cuda.is_available() and model_args.get("device", "cpu").startswith("cuda")
     dist.init_process_group(backend="nccl" if cuda else "gloo")
     rank = dist.get_rank()
+    shown = logging.StreamHandler()  # KEPT's progress (epochs, resuming) on stderr, one line per rank
+    shown.setFormatter(logging.Formatter(f"kept.distributed rank {rank}: %(message)s"))
+    logging.getLogger("kept").addHandler(shown)
+    logging.getLogger("kept").setLevel(logging.INFO)
     if cuda:
         local = int(os.environ.get("LOCAL_RANK", "0"))
         torch.cuda.set_device(local)
         model_args["device"] = f"cuda:{local}"
     try:
-        from kept.adapter import KeptModel
-
-        data = load_dataset(args.task, args.dataset, args.seed)
-        model = KeptModel(**model_args)
-        model.fit(data, args.seed)
-        if model.state is None:
-            raise RuntimeError("KEPT training ended without a network")
-        digest = parameter_digest(model.state.net)
-        write_json(args.out / f"rank{rank}.json", {"rank": rank, "digest": digest, "history": model.history})
-        dist.barrier()
-        if rank == 0:
-            model.save(args.out)
+        train(args, model_args, rank)
+    except AdrbenchError as exc:  # a refused resume state, bad data: one line per rank, no traceback
+        print(f"kept.distributed rank {rank}: {exc}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
     finally:
         dist.destroy_process_group()
+
+
+def train(args: argparse.Namespace, model_args: dict[str, str], rank: int) -> None:
+    """Train on this rank (resuming from OUT/training), then rank 0 saves the model and drops the resume state."""
+    from kept.adapter import KeptModel
+
+    data = load_dataset(args.task, args.dataset, args.seed, args.data_root)
+    model = KeptModel(**model_args)
+    model.work_dir = work = args.out / TRAINING_DIR
+    model.fit(data, args.seed)
+    if model.state is None:
+        raise RuntimeError("KEPT training ended without a network")
+    record = {"rank": rank, "digest": parameter_digest(model.state.net), "history": model.history}
+    write_json(args.out / f"rank{rank}.json", record)
+    dist.barrier()
+    if rank == 0:
+        model.save(args.out)
+        remove_dir(work)  # as after `adrbench run`: the saved model supersedes it
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ gradients, so one seed gives the same batches on every rank.
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from collections.abc import Callable
@@ -19,13 +18,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from adrbench.atomic import write_atomic
 from kept.config import KeptConfig
 from kept.decoder import comment_loss
 from kept.network import KeptNet
+from kept.resume import ResumeState, training_plan
 from kept.text import TextEncoder
 from kept.tree import kl_loss
-from kept.weights import load_trainable_state, trainable_state
 
 
 @dataclass
@@ -40,9 +38,6 @@ class TrainTensors:
     groups: list[str]  # V
     pairs: torch.Tensor  # Np×2 video positions (empty for video tasks)
     targets: list[list[int]]  # Np token ids of the ground-truth descriptions
-
-
-RESUME_FILE = "train_state.pt"
 
 
 def _pad(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -194,7 +189,8 @@ def train(
 
     With `resume_dir`, the whole training state (weights, optimiser, schedule, RNG, history) is written there
     after every epoch, and a later call with the same folder continues after the last finished epoch: a killed
-    run loses at most one epoch and ends with the same weights as an uninterrupted one.
+    run loses at most one epoch and ends with the same weights as an uninterrupted one; a state of another plan
+    (data, seed, options, world size) is refused (kept.resume).
     """
     import torch.distributed as dist
 
@@ -217,17 +213,13 @@ def train(
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: _schedule(s, total_steps))
     pad = net.decoder.pad if net.decoder is not None else 0
     history: list[dict[str, float]] = []
-    resume = resume_dir / RESUME_FILE if resume_dir is not None else None
-    if resume is not None and resume.is_file():
-        saved = torch.load(resume, weights_only=True)
-        if saved["plan"] == [seed, epochs, total_steps]:
-            load_trainable_state(net, saved["net"])
-            optimiser.load_state_dict(saved["optimiser"])
-            scheduler.load_state_dict(saved["scheduler"])
-            torch.set_rng_state(saved["rng"])
-            history = saved["history"]
-            if log is not None:
-                log(f"kept: resuming training after epoch {len(history)}/{epochs} from {resume}")
+    resume = None
+    if resume_dir is not None:
+        plan = training_plan(cfg, tt, seed, epochs, steps_per_epoch, total_steps)
+        resume = ResumeState(resume_dir, plan, cfg.device)
+        history = resume.restore(net, optimiser, scheduler)
+        if history and log is not None:
+            log(f"kept: resuming training after epoch {len(history)}/{epochs} from {resume.path}")
     net.train()
     for epoch in range(len(history), epochs):
         gen = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
@@ -252,18 +244,8 @@ def train(
                 counts[k] = counts.get(k, 0) + 1
         sums = {k: v / counts[k] for k, v in sums.items()}
         history.append(sums)
-        if resume is not None and rank == 0:
-            state = {
-                "plan": [seed, epochs, total_steps],
-                "net": trainable_state(net),  # no frozen base weights: they are reloaded from the base
-                "optimiser": optimiser.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "rng": torch.get_rng_state(),
-                "history": history,
-            }
-            buffer = io.BytesIO()
-            torch.save(state, buffer)
-            write_atomic(resume, buffer.getvalue())
+        if resume is not None:
+            resume.save(net, optimiser, scheduler, history)
         if log is not None:
             shown = " ".join(f"{k}={v:.4f}" for k, v in sums.items())
             log(f"kept epoch {epoch + 1}/{epochs} {shown} ({time.perf_counter() - started:.1f}s)")
