@@ -51,6 +51,9 @@ def evaluate(
     metrics = score_predictions(
         data, predictions, split=split, n_bootstrap=n_bootstrap, seed=seed, describes=describes
     )
+    from adrbench.protocols.paths import path_metrics
+
+    metrics["metrics"].update(path_metrics(data, predictions, n_bootstrap=n_bootstrap, seed=seed))
     if data.unit != "pair":
         return metrics
     from adrbench.protocols import protocol_groups, protocol_metrics

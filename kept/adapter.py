@@ -133,7 +133,18 @@ class KeptModel(Model):
                     "out": enc["out"][j].cpu(),
                     "q": enc["q"][j].cpu(),
                     "best": int(enc["best"][j]),
+                    "weight": float(enc["weight"][j]),
+                    "entropy": float(enc["entropy"][j]),
                 }
+
+    def path_meta(self, vid: str, suffix: str = "") -> dict[str, Any]:
+        """The choice made for a video, as prediction meta: l* as group names, p(l*) and the entropy of p_r."""
+        enc = self._encoded[vid]
+        return {
+            f"path{suffix}": self.path_names(enc["best"]),
+            f"path_weight{suffix}": round(enc["weight"], 6),
+            f"path_entropy{suffix}": round(enc["entropy"], 6),
+        }
 
     def path_names(self, best: int) -> list[str]:
         groups = self.fitted.meta["groups"]
@@ -184,8 +195,8 @@ class KeptModel(Model):
                     score_2=self._score(e2),
                     description=texts.get(p.id),
                     meta={
-                        "path": self.path_names(e1["best"]),
-                        "path_2": self.path_names(e2["best"]),
+                        **self.path_meta(p.video_1),
+                        **self.path_meta(p.video_2, "_2"),
                         "path_score": round(float(e1["q"][e1["best"]]), 6),
                     },
                 )
@@ -196,7 +207,7 @@ class KeptModel(Model):
         enc = self._encoded[vid]
         if "error" in enc:
             return VideoPrediction(video_id=vid, meta={"error": enc["error"]})
-        meta = {"path": self.path_names(enc["best"])}
+        meta = self.path_meta(vid)
         if self.fitted.classify:
             names = self.fitted.meta["label_names"]
             labels = {n: int(enc["out"][i] >= 0.0) for i, n in enumerate(names)}

@@ -8,6 +8,7 @@ from typing import Any
 
 from adrbench.errors import ConfigError
 from adrbench.options import option_types, parse_options
+from kept.tree import SELECTIONS
 
 
 @dataclass
@@ -34,7 +35,11 @@ class KeptConfig:
     alpha3: float = 0.1  # L_KL weight
     lm_weight: float = 1.0  # teacher-forced cross-entropy of the description
     tau: float = 0.0  # IKG threshold on P_ij (eq. 5); 0 means the uniform level 1/|𝒫|
-    selection: str = "mixture"  # how losses reach the score net: mixture | straight_through (kept.tree)
+    # the tree search's choice (kept.tree.SELECTIONS; docs/kept.md compares them on a validation split):
+    selection: str = "straight_through"  # straight_through (l* forward) | gumbel (sampled l*) | mixture (Σ p f'_M)
+    path_temp_start: float = 1.0  # T of p_r ∝ Q^(1/T) at the start of training (1: eq. 3)...
+    path_temp_end: float = 1.0  # ...annealed geometrically to this by the end, and used at test time
+    entropy_weight: float = 0.1  # weight of the mean normalised entropy of p_r in the loss (sharpens the choice)
     decoder: str = (
         "tiny"  # "tiny" (GPT-2 shape, cross-attention, MiniLM WordPiece) or an HF causal LM name/path
     )
@@ -70,8 +75,10 @@ class KeptConfig:
             raise ConfigError(f"kept: depth must be 3..6 (Table 6), got {self.depth}")
         if self.d % self.heads:
             raise ConfigError(f"kept: d={self.d} must be divisible by heads={self.heads}")
-        if self.selection not in ("straight_through", "mixture"):
-            raise ConfigError(f"kept: selection must be straight_through or mixture, got {self.selection!r}")
+        if self.selection not in SELECTIONS:
+            raise ConfigError(f"kept: selection must be {' | '.join(SELECTIONS)}, got {self.selection!r}")
+        if min(self.path_temp_start, self.path_temp_end) <= 0 or self.entropy_weight < 0:
+            raise ConfigError("kept: path_temp_start and path_temp_end must be > 0, entropy_weight >= 0")
         if self.keyframes % self.segments:
             raise ConfigError(
                 f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"

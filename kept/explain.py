@@ -38,10 +38,15 @@ def ranked_paths(
     return out
 
 
-def explain_item(model: KeptModel, data: Dataset, item_id: str, out: Path) -> Path:
-    """Write the PNG of the item's reasoning trees (one panel per video)."""
+def explain_item(model: KeptModel, data: Dataset, item_id: str, out: Path) -> tuple[Path, list[str]]:
+    """Write the PNG of the item's reasoning trees (one panel per video); also the choice made, one line per
+    video: l*, p(l*) and the normalised entropy of p_r (1 = uniform: no choice was made)."""
     panels: list[tuple[str, list[tuple[list[str], float]]]] = []
+    lines: list[str] = []
     for i, (vid, ranked) in enumerate(ranked_paths(model, data, item_id)):
         label = f"Video {i + 1}: {vid}" if len(panels) < 2 else vid
-        panels.append((f"{label}\nchosen: {' → '.join(ranked[0][0])}", ranked))
-    return reasoning_figure(panels, out)
+        enc = model._encoded[vid]
+        chosen = f"chosen: {' → '.join(ranked[0][0])} (p = {enc['weight']:.2f}, entropy {enc['entropy']:.2f})"
+        panels.append((f"{label}\n{chosen}", ranked))
+        lines.append(f"{vid}: {chosen}")
+    return reasoning_figure(panels, out), lines

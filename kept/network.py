@@ -8,7 +8,7 @@ from torch import nn
 from kept.config import KeptConfig
 from kept.decoder import DescriptionDecoder
 from kept.graph import ExpertAlignment, KeypointGraph, semantic_loss, skeleton_adjacency
-from kept.tree import PathScorer, mlp, path_distribution, selection_weights
+from kept.tree import PathScorer, mlp, normalised_entropy, path_distribution, selection_weights, temperature
 
 
 class PoseSequenceEncoder(nn.Module):
@@ -94,6 +94,12 @@ class KeptNet(nn.Module):
             cfg.dropout,
         )
         self.decoder = decoder
+        self.progress = 1.0  # share of training done, set by kept.training per step (the path temperature's clock)
+
+    def path_temperature(self) -> float:
+        """T of p_r now: annealed over training, its end value at test time."""
+        cfg = self.cfg
+        return temperature(cfg.path_temp_start, cfg.path_temp_end, self.progress if self.training else 1.0)
 
     def encode(
         self,
@@ -101,22 +107,33 @@ class KeptNet(nn.Module):
         comments: torch.Tensor | None = None,
         comment_mask: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Per-video outputs for a batch of videos: Q, p_r, l*, ℋ, the score/label output, L_semantic per video.
+        """Per-video outputs for a batch of videos: Q, p_r, l*, its weight p(l*), the normalised entropy of p_r,
+        ℋ, the score/label output and L_semantic per video.
 
-        Which path is chosen is learnt from the score, semantic and KL losses only: in training, the ℋ that the
-        description decoder reads comes from a second pass of the alignment and graph over the same path mixture
-        with the path weights detached, so the description losses train every module but do not move p_r. When
-        they did, the longer training that the decoder needs turned the chosen paths away from the joints that
-        decide the score (adr-synth, 10 epochs: agreement with the generator's decisive groups 0.30, chance 0.66;
-        0.83 with the weights detached), for slightly better text (BLEU-4 0.438 against 0.405).
+        What the rest of the network reads is f'_M of the selection (`cfg.selection`, kept.tree): in training the
+        straight-through l* (or a Gumbel sample, or the mixture), at test time f'_M(l*) alone (eq. 1), computed
+        for that one path. Which path is chosen is learnt from the score, semantic, KL and entropy losses only:
+        in training, the ℋ that the description decoder reads comes from a second pass of the alignment and
+        graph with the path weights detached, so the description losses train every module but do not move p_r
+        (when they did, the decoder's longer training turned the chosen paths away from the scored joints).
         """
         f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
         f_v2 = self.video_map(f_v)  # f'_V
         logits, proj = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
-        q, p = torch.sigmoid(logits), path_distribution(logits)
-        weights = selection_weights(p, self.cfg.selection, self.training)
-        f_m = self.scorer.path_features(proj, weights)  # f'_M of l* (eq. 1)
-        out: dict[str, torch.Tensor] = {"q": q, "p": p, "best": p.argmax(dim=-1)}
+        q, p = torch.sigmoid(logits), path_distribution(logits, self.path_temperature())
+        best = p.argmax(dim=-1)
+        if self.training or self.cfg.selection == "mixture":
+            weights = selection_weights(p, self.cfg.selection, self.training)
+            f_m = self.scorer.path_features(proj, weights)
+        else:
+            weights, f_m = p, self.scorer.chosen_features(proj, best)  # f'_M(l*) (eq. 1)
+        out: dict[str, torch.Tensor] = {
+            "q": q,
+            "p": p,
+            "best": best,
+            "weight": p.gather(1, best[:, None]).squeeze(1),
+            "entropy": normalised_entropy(p),
+        }
         if self.alignment is not None:
             f_vm = self.alignment.video(f_v, f_m)
             if comments is not None and comment_mask is not None:

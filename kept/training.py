@@ -79,7 +79,8 @@ def make_batch(tt: TrainTensors, items: torch.Tensor, unit: str, pad: int) -> di
 
 
 class Objective(nn.Module):
-    """L = L_score + α1 L_semantic + α2 L_comment + α3 L_KL (eq. 9) + the decoder's teacher-forced likelihood."""
+    """L = L_score + α1 L_semantic + α2 L_comment + α3 L_KL (eq. 9) + the decoder's teacher-forced likelihood
+    + entropy_weight · the mean normalised entropy of p_r (issue 16: without it p_r stays uniform)."""
 
     def __init__(self, net: KeptNet, text: TextEncoder | None, cfg: KeptConfig, classify: bool) -> None:
         super().__init__()
@@ -117,6 +118,9 @@ class Objective(nn.Module):
         if not cfg.no_kl and cfg.alpha3 > 0 and len(batch["pair_a"]):
             parts["kl"] = kl_loss(enc["p"][batch["pair_a"]], enc["p"][batch["pair_b"]])
             total = total + cfg.alpha3 * parts["kl"]
+        parts["entropy"] = enc["entropy"].mean()
+        if cfg.entropy_weight > 0:
+            total = total + cfg.entropy_weight * parts["entropy"]
         if "targets" in batch and net.decoder is not None:
             h1, h2 = enc["H"][batch["pair_a"]], enc["H"][batch["pair_b"]]
             logits = net.decoder(h1, h2, batch["targets"])
@@ -232,6 +236,7 @@ def train(
             if len(items) == 0:
                 items = order[:1]
             global_step = epoch * steps_per_epoch + step
+            net.progress = global_step / total_steps
             batch = to_device(make_batch(tt, items, unit, pad), cfg.device)
             loss, parts = objective(batch, global_step % cfg.comment_every == 0)
             optimiser.zero_grad(set_to_none=True)
@@ -249,5 +254,6 @@ def train(
         if log is not None:
             shown = " ".join(f"{k}={v:.4f}" for k, v in sums.items())
             log(f"kept epoch {epoch + 1}/{epochs} {shown} ({time.perf_counter() - started:.1f}s)")
+    net.progress = 1.0
     net.eval()
     return history

@@ -75,6 +75,13 @@ class PathScorer(nn.Module):
         )
         return self.second(mixed)  # the weights sum to 1, so the bias passes through unchanged
 
+    def chosen_features(self, proj: torch.Tensor, best: torch.Tensor) -> torch.Tensor:
+        """f'_M(l*) of one path per video (B), computing F_M's hidden layer for that path alone (test time)."""
+        steps = self.paths[best]  # B×(K-1) group per step
+        rows = torch.arange(proj.shape[0], device=proj.device)
+        acc = torch.stack([proj[rows, k, steps[:, k]] for k in range(self.steps)]).sum(dim=0)  # B×N×d
+        return self.second(F.gelu(acc))
+
     def video_terms(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Per-video factors of MHCA for f'_V B×M×d: query-key matrix B×d×H·M, its bias B×H·M, values B×M×H×hd."""
         b, d, heads = video.shape[0], self.d, self.heads
@@ -105,25 +112,44 @@ class PathScorer(nn.Module):
         return torch.cat(scores), proj
 
 
-def path_distribution(logits: torch.Tensor) -> torch.Tensor:
-    """p_r (eq. 3): p(l_i) = Q(l_i) / Σ_i Q(l_i), from the logits of Q = σ(logits) in log space, so that it stays
-    a distribution when every Q underflows to 0 (it did, in float32, for some adr-synth videos)."""
-    return F.logsigmoid(logits).softmax(dim=-1)
+def path_distribution(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+    """p_r (eq. 3): p(l_i) = Q(l_i)^(1/T) / Σ_i Q(l_i)^(1/T), from the logits of Q = σ(logits) in log space, so
+    that it stays a distribution when every Q underflows to 0 (it did, in float32, for some adr-synth videos).
+    T = 1 is the paper's eq. 3; T < 1 sharpens p_r towards the one-hot l* = argmax Q (eq. 1)."""
+    return (F.logsigmoid(logits) / temperature).softmax(dim=-1)
+
+
+def temperature(start: float, end: float, progress: float) -> float:
+    """The path temperature at `progress` ∈ [0, 1] of training: geometric from `start` to `end`."""
+    return start * (end / start) ** min(max(progress, 0.0), 1.0)
+
+
+def normalised_entropy(p: torch.Tensor) -> torch.Tensor:
+    """H(p) / log L per row, in [0, 1]: 1 is uniform over the L paths, 0 is one-hot."""
+    return -(p * p.clamp_min(1e-12).log()).sum(dim=-1) / math.log(p.shape[-1])
+
+
+#: How the path representation that the rest of the network reads is formed from p_r (KeptConfig.selection).
+SELECTIONS = ("straight_through", "gumbel", "mixture")
 
 
 def selection_weights(p: torch.Tensor, mode: str, training: bool) -> torch.Tensor:
-    """Weights over paths that form the path representation passed on; l* = argmax Q (eq. 1) is always the
-    reported, drawn path.
+    """Weights over paths (B×L, rows sum to 1) that form the path representation passed on.
 
-    "mixture" (default): the representation is the p_r-weighted mixture Σ_l p(l) f'_M(l), in training and at
-    test time alike, so every loss reaches every path's score and the network is used as it was trained. On
-    adr-synth it is what makes l* land on the generator's decisive joints (straight-through: chance level).
-    "straight_through": f'_M(l*) exactly in the forward pass (one-hot), back-propagated as if it were the
-    mixture (one-hot + p - stop_grad(p)).
+    "straight_through" (default): f'_M(l*) exactly in the forward pass (one-hot at l* = argmax p), back-propagated
+    as if it were the mixture (one-hot + p − stop_grad(p)), so the downstream losses still reach every Q.
+    "gumbel": in training, one-hot at a sample of p_r (Gumbel-max, straight-through gradient), so paths other than
+    l* are tried in proportion to p; at test time l*. "mixture": Σ_l p(l) f'_M(l) in training and at test time
+    (what KEPT did before issue 16: with p_r near uniform it is the average of all paths, no choice at all).
     """
     if mode == "mixture":
         return p
-    hard = F.one_hot(p.argmax(dim=-1), p.shape[-1]).to(p.dtype)
+    if mode == "gumbel" and training:
+        gumbel = -torch.empty_like(p).exponential_().log()
+        index = (p.clamp_min(1e-12).log() + gumbel).argmax(dim=-1)
+    else:
+        index = p.argmax(dim=-1)
+    hard = F.one_hot(index, p.shape[-1]).to(p.dtype)
     return hard + p - p.detach() if training else hard
 
 

@@ -31,5 +31,7 @@ def explain(
         )
     data = get_task(task).load(data_root=data_root, seed=seed)
     model.check_task(data, checkpoint)
-    written = explain_item(model, data, item_id, out)
+    written, choices = explain_item(model, data, item_id, out)
+    for line in choices:
+        typer.echo(line)
     typer.echo(f"wrote {written}")

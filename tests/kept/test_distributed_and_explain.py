@@ -76,7 +76,13 @@ def test_reasoning_figure(tiny_pairs, trained: Path, tmp_path: Path) -> None:
         assert scores == sorted(scores, reverse=True)
     preds = model.predict(tiny_pairs, [pair])
     assert preds[0].meta["path"] == ranked[0][1][0][0]  # the figure's chosen path is the predicted l*
-    png = explain_item(model, tiny_pairs, pair.id, tmp_path / "fig.png")
+    png, lines = explain_item(model, tiny_pairs, pair.id, tmp_path / "fig.png")
+    meta = preds[0].meta
+    assert lines[0] == (
+        f"{pair.video_1}: chosen: {' → '.join(meta['path'])} "
+        f"(p = {meta['path_weight']:.2f}, entropy {meta['path_entropy']:.2f})"
+    )  # the choice that was made, as the prediction reports it
+    assert lines[1].startswith(f"{pair.video_2}: chosen: {' → '.join(meta['path_2'])} ")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
     with pytest.raises(ConfigError):
         explain_item(model, tiny_pairs, "no-such-pair", tmp_path / "x.png")
@@ -105,6 +111,7 @@ def test_explain_command(tiny_pairs, trained: Path, tmp_path: Path, monkeypatch)
     )
     assert result.exit_code == 0, result.output
     assert out.is_file() and str(out) in result.output
+    assert result.output.count("chosen: ") == 2 and "entropy" in result.output
 
 
 def test_reasoning_figure_leaves_the_callers_matplotlib_alone(tiny_pairs, trained: Path, tmp_path: Path) -> None:

@@ -8,7 +8,15 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from kept.tree import PathScorer, kl_loss, path_distribution, selection_weights, tree_paths
+from kept.tree import (
+    PathScorer,
+    kl_loss,
+    normalised_entropy,
+    path_distribution,
+    selection_weights,
+    temperature,
+    tree_paths,
+)
 
 
 @pytest.mark.parametrize("groups", [3, 4])
@@ -64,6 +72,46 @@ def test_selection_is_argmax_forward_and_reaches_the_score_net() -> None:
     assert q.grad is not None and q.grad.abs().sum() > 0
     torch.testing.assert_close(selection_weights(p, "mixture", training=True), p)
     torch.testing.assert_close(selection_weights(p, "mixture", training=False), p)
+
+
+def test_chosen_features_equal_the_one_hot_mixture() -> None:
+    torch.manual_seed(2)
+    net = PathScorer(stat_dim=5, d=8, heads=2, n_groups=3, depth=4)
+    nodes = torch.randn(3, 4, 3, 5)
+    _, proj = net(nodes, torch.randn(3, 4, 8))
+    best = torch.tensor([0, 13, 26])
+    one_hot = F.one_hot(best, 27).float()
+    torch.testing.assert_close(
+        net.chosen_features(proj, best), net.path_features(proj, one_hot), atol=1e-5, rtol=1e-4
+    )
+
+
+def test_temperature_sharpens_p_towards_the_argmax_of_q() -> None:
+    logits = torch.tensor([[0.0, 1.0, -1.0, 0.5]])
+    p1, p_cold = path_distribution(logits), path_distribution(logits, 0.05)
+    assert p1.argmax() == p_cold.argmax() == 1  # the same l* = argmax Q (eq. 1) at any temperature
+    assert normalised_entropy(p_cold) < 0.2 < normalised_entropy(p1)
+    torch.testing.assert_close(path_distribution(logits, 0.5), p1**2 / (p1**2).sum())  # p ∝ Q^(1/T)
+    assert temperature(1.0, 0.1, 0.0) == 1.0 and temperature(1.0, 0.1, 1.0) == pytest.approx(0.1)
+    assert temperature(1.0, 0.01, 0.5) == pytest.approx(0.1)  # geometric
+    assert temperature(1.0, 0.1, 2.0) == pytest.approx(0.1)  # clamped after training
+
+
+def test_normalised_entropy_bounds() -> None:
+    assert normalised_entropy(torch.full((1, 64), 1 / 64)).item() == pytest.approx(1.0)
+    assert normalised_entropy(F.one_hot(torch.tensor([3]), 64).float()).item() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_gumbel_samples_paths_in_proportion_to_p_and_chooses_l_star_at_test() -> None:
+    torch.manual_seed(0)
+    p = torch.tensor([[0.7, 0.2, 0.1]]).repeat(4000, 1).requires_grad_()
+    w = selection_weights(p, "gumbel", training=True)
+    freq = w.detach().mean(dim=0)
+    torch.testing.assert_close(freq, torch.tensor([0.7, 0.2, 0.1]), atol=0.03, rtol=0)
+    assert set(w.detach().sum(dim=1).tolist()) == {1.0} and set(w.detach().flatten().tolist()) <= {0.0, 1.0}
+    (w * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert p.grad is not None and p.grad.abs().sum() > 0  # straight-through: the sample's gradient reaches p
+    assert selection_weights(p[:1], "gumbel", training=False).tolist() == [[1.0, 0.0, 0.0]]
 
 
 def test_kl_loss_on_known_distributions() -> None:
