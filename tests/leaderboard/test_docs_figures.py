@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,14 @@ LABELS = {
     "MCQ": ("mcq_acc", 1.0),
 }
 NUMBER = re.compile(r"^-?\d+\.\d+$")
+SEEDS_CELL = re.compile(r"^(-?\d+\.\d+) ± (\d+\.\d+)$")  # mean ± SD over the stored seeds of the entry
+
+
+def _stored(task: str, model: str, key: str) -> list[float]:
+    """The entry's value of `key` in every stored seed (model-seed0, -seed1, ...), in seed order."""
+    paths = sorted((MEASURED / task).glob(f"{model}-seed[0-9]*/metrics.json"))
+    paths = [p for p in paths if re.fullmatch(rf"{re.escape(model)}-seed\d+", p.parent.name)]
+    return [json.loads(p.read_text())["metrics"][key]["value"] for p in paths]
 
 
 def _metric(label: str) -> tuple[str, float] | None:
@@ -64,11 +73,32 @@ def quoted_figures(doc: str) -> list[tuple[str, str, str, str]]:
             for row in rows:
                 model = re.search(r"`([\w-]+)`", row[0])
                 if model:
-                    out += [(task, model.group(1), label, v) for label, v in zip(header[1:], row[1:], strict=True)]
+                    out += [
+                        (task, model.group(1), label, v) for label, v in zip(header[1:], row[1:], strict=True)
+                    ]
         elif header[:2] == ["task", "metric"]:  # one row per (task, metric), one column per model
             for row in rows:
                 out += [(row[0], model, row[1], v) for model, v in zip(header[2:], row[2:], strict=True)]
     return out
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_mean_and_sd_cells_are_those_of_the_stored_seeds(doc: str) -> None:
+    wrong = []
+    for task, model, label, printed in quoted_figures(doc):
+        cell, metric = SEEDS_CELL.match(printed), _metric(label)
+        if not cell or not metric:
+            continue
+        values = [v * metric[1] for v in _stored(task, model, metric[0])]
+        assert len(values) >= 2, (
+            f"{doc} quotes mean ± SD of {task} {model}, which has {len(values)} stored seed"
+        )
+        for shown, value in zip(
+            cell.groups(), (statistics.mean(values), statistics.stdev(values)), strict=True
+        ):
+            if abs(float(shown) - value) > 0.5 * 10 ** -len(shown.split(".")[1]) + 1e-9:
+                wrong.append(f"{task} {model} {label}: doc {printed}, seeds {values}")
+    assert not wrong, f"{doc} disagrees with leaderboards/measured:\n" + "\n".join(wrong)
 
 
 @pytest.mark.parametrize("doc", DOCS)
