@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -73,10 +74,13 @@ def timed(work: Work, item: Any, tick: Tick | None = None) -> Output:
     return out
 
 
+Results = Generator[tuple[Job, Output], None, None]  # closable: closing it stops the work in flight
+
+
 class Executor(Protocol):
     name: str
 
-    def map(self, jobs: Iterable[Job], work: Work, tick: Tick | None = None) -> Iterator[tuple[Job, Output]]:
+    def map(self, jobs: Iterable[Job], work: Work, tick: Tick | None = None) -> Results:
         """Each job with its output as it finishes (in any order); raise `VideoFailed` once no work is left."""
         ...
 
@@ -86,7 +90,7 @@ class LocalExecutor:
 
     name = "local"
 
-    def map(self, jobs: Iterable[Job], work: Work, tick: Tick | None = None) -> Iterator[tuple[Job, Output]]:
+    def map(self, jobs: Iterable[Job], work: Work, tick: Tick | None = None) -> Results:
         for job in jobs:
             try:
                 out = timed(work, job.item, tick)
@@ -152,7 +156,7 @@ class RayExecutor:
         slots = self.workers or int(ray.cluster_resources().get("CPU", 1) // self.cpus_per_task)
         return 2 * max(slots, 1)
 
-    def map(self, jobs: Iterable[Job], work: Work, tick: Tick | None = None) -> Iterator[tuple[Job, Output]]:
+    def map(self, jobs: Iterable[Job], work: Work, tick: Tick | None = None) -> Results:
         ray = _ray()
         started = self._connect(ray)
         try:
@@ -161,7 +165,7 @@ class RayExecutor:
             if started:
                 ray.shutdown()
 
-    def _map(self, ray: Any, jobs: Iterator[Job], work: Work) -> Iterator[tuple[Job, Output]]:
+    def _map(self, ray: Any, jobs: Iterator[Job], work: Work) -> Results:
         remote = ray.remote(num_cpus=self.cpus_per_task)(_ray_task)
         token, boxed = uuid.uuid4().hex, [ray.put(work)]
         limit = self.in_flight(ray)
@@ -209,7 +213,8 @@ def run_videos(
 ) -> None:  # fmt: skip
     """Run every job on `executor`, storing each output in `cache` (here, in the driver) as soon as it arrives,
     then `on_done(job, output)`."""
-    for job, out in executor.map(jobs, work, tick):
-        if cache is not None and job.key is not None:
-            cache.put(job.key, out.tensors, job.metadata)
-        on_done(job, out)
+    with closing(executor.map(jobs, work, tick)) as results:  # closed at once if on_done raises (Ctrl-C)
+        for job, out in results:
+            if cache is not None and job.key is not None:
+                cache.put(job.key, out.tensors, job.metadata)
+            on_done(job, out)
