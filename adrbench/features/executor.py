@@ -56,13 +56,26 @@ class Work(Protocol):
     def __call__(self, item: Any, tick: Tick | None = None) -> Output: ...
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why one video's work raised, as plain text: it crosses process boundaries whatever the exception was (not
+    every exception class can be unpickled by the driver)."""
+
+    kind: str
+    message: str
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Failure:
+        return cls(type(exc).__name__, str(exc))
+
+
 class VideoFailed(AdrbenchError):
     """One video's work raised: names the video and its file; the videos finished before are in the cache."""
 
-    def __init__(self, job: Job, cause: BaseException) -> None:
-        self.video_id, self.video_file = job.video_id, job.video_file
+    def __init__(self, job: Job, failure: Failure) -> None:
+        self.video_id, self.video_file, self.failure = job.video_id, job.video_file, failure
         where = f"video {job.video_id!r}" + (f" ({job.video_file})" if job.video_file else "")
-        super().__init__(f"{where}: {type(cause).__name__}: {cause}; the videos finished before it are kept in "
+        super().__init__(f"{where}: {failure.kind}: {failure.message}; the videos finished before it are kept in "
                          "the cache (rerun to resume)")  # fmt: skip
 
 
@@ -95,7 +108,7 @@ class LocalExecutor:
             try:
                 out = timed(work, job.item, tick)
             except Exception as exc:
-                raise VideoFailed(job, exc) from exc
+                raise VideoFailed(job, Failure.of(exc)) from exc
             yield job, out
 
 
@@ -110,14 +123,17 @@ def _ray() -> Any:
 _LOADED: dict[str, Any] = {}  # in a Ray worker: the work of the current run, unpickled once per process
 
 
-def _ray_task(token: str, boxed: list[Any], item: Any) -> Output:
+def _ray_task(token: str, boxed: list[Any], item: Any) -> Output | Failure:
     """The Ray task: the run's work (fetched and unpickled once per worker process, so a model loads once) on
     one item. `boxed` holds the work's object ref in a list so that Ray does not fetch it for every task."""
-    work = _LOADED.get(token)
-    if work is None:
-        _LOADED.clear()
-        work = _LOADED[token] = _ray().get(boxed[0])
-    return timed(work, item)
+    try:
+        work = _LOADED.get(token)
+        if work is None:
+            _LOADED.clear()
+            work = _LOADED[token] = _ray().get(boxed[0])
+        return timed(work, item)
+    except Exception as exc:
+        return Failure.of(exc)
 
 
 class RayExecutor:
@@ -144,9 +160,10 @@ class RayExecutor:
         if ray.is_initialized():
             return False
         if self.address:
-            ray.init(address=self.address)
+            ray.init(address=self.address, log_to_driver=False)
         else:
-            ray.init(address="local", num_cpus=self.workers or os.cpu_count(), include_dashboard=False)
+            ray.init(address="local", num_cpus=self.workers or os.cpu_count(), include_dashboard=False,
+                     log_to_driver=False)  # fmt: skip
         return True
 
     def in_flight(self, ray: Any) -> int:
@@ -184,8 +201,10 @@ class RayExecutor:
                 job = pending.pop(ref)
                 try:
                     out = ray.get(ref)
-                except Exception as exc:  # a RayTaskError wraps the worker's exception as `cause`
-                    failure = failure or VideoFailed(job, getattr(exc, "cause", None) or exc)
+                except Exception as exc:  # the task did not return: its worker died, or it was cancelled
+                    out = Failure.of(exc)
+                if isinstance(out, Failure):
+                    failure = failure or VideoFailed(job, out)
                     continue
                 yield job, out
         finally:

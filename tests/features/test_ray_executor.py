@@ -127,6 +127,8 @@ def test_a_failing_video_is_named_and_the_others_are_kept(
     with pytest.raises(VideoFailed, match=r"video 'v1' \(v1\.mp4\): ") as failed:
         extract_keypoints(data, list(data.videos.values()), _blazepose(), cache, executor=RayExecutor())
     assert failed.value.video_id == "v1" and failed.value.video_file == "v1.mp4"
+    assert failed.value.failure.kind == "DataError"  # the worker's own error, as the local executor gives it
+    assert "v1.mp4: cannot decode video" in failed.value.failure.message
     assert "kept in the cache" in str(failed.value)
     kept = sorted(FeatureCache(tmp_path / "cache").metadata(p.stem)["video_id"] for p in
                   (tmp_path / "cache").glob("??/*.safetensors"))  # fmt: skip

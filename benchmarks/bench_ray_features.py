@@ -1,0 +1,105 @@
+"""Keypoint extraction on a local Ray: 2 workers against 1 on the same videos (goal ≥ 1.8×), and the cost per video.
+
+    python benchmarks/bench_ray_features.py [--videos 8] [--frames 60] [--workers 1 2]
+
+Writes `--videos` H.264 clips of the scikit-image astronaut photo moving across a 640² canvas (a real photograph
+of a person, as in bench_pose.py), then runs the code path of `adrbench features keypoints --executor ray`
+(BlazePose, offline; one Ray task per video, the driver storing each result) into a fresh cache for each worker
+count, and once with the local executor (in-process, no Ray) as the overhead reference. Ray is started before the
+clock (`ray.init(num_cpus=N)`); each worker's first task includes its imports (mediapipe) and model load.
+Prints wall time, videos/s, the cost per video (wall s; worker s and CPU-s of the task), the speed-up against
+the 1-worker run, and the machine's load before each run (other processes share the cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import numpy as np  # noqa: E402
+from features import astronaut  # noqa: E402  (the test video writer: one way to make it)
+from features.test_keypoint_extraction import video_dataset  # noqa: E402
+
+from adrbench.dataset import Dataset  # noqa: E402
+from adrbench.features.blazepose import BlazePose  # noqa: E402
+from adrbench.features.cache import FeatureCache  # noqa: E402
+from adrbench.features.executor import Executor, LocalExecutor, RayExecutor  # noqa: E402
+from adrbench.features.keypoints import Extraction, extract_keypoints  # noqa: E402
+from adrbench.features.video import write_video  # noqa: E402
+
+GOAL = 1.8
+
+
+def write_clips(folder: Path, n_videos: int, n_frames: int) -> dict[str, str]:
+    """`n_videos` different clips (the person moves away and back, each clip shifted) of `n_frames` frames."""
+    frames = astronaut.frames(min(n_frames, 24), blank=None)
+    clip = np.concatenate([frames, frames[::-1]] * (n_frames // len(frames) + 1))[:n_frames]
+    files = {}
+    for i in range(n_videos):
+        write_video(folder / f"v{i}.mp4", np.roll(clip, 8 * i, axis=2), fps=30, codec="libx264",
+                    options={"crf": "18"})  # fmt: skip
+        files[f"v{i}"] = f"v{i}.mp4"
+    return files
+
+
+def run(data: Dataset, cache: Path, executor: Executor) -> tuple[float, Extraction]:
+    """One cold extraction into a fresh cache: (wall s, its report)."""
+    started = time.perf_counter()
+    report = extract_keypoints(data, list(data.videos.values()), BlazePose(), FeatureCache(cache),
+                               executor=executor)  # fmt: skip
+    wall = time.perf_counter() - started
+    assert report.extracted == len(data.videos), "every video must be extracted (a fresh cache)"
+    return wall, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=int, default=8)
+    parser.add_argument("--frames", type=int, default=60, help="frames per video")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    logging.getLogger("adrbench.features").setLevel(logging.ERROR)  # the clip's one frame with no person, per video
+    import ray
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = video_dataset(folder, write_clips(folder, args.videos, args.frames))
+        n = len(data.videos)
+        print(f"{n} videos × {args.frames} frames, {astronaut.SIZE}×{astronaut.SIZE} H.264, BlazePose; "
+              f"{os.cpu_count()} CPUs, ray {ray.__version__}")  # fmt: skip
+        print(f"{'executor':10s} {'workers':>7s} {'load':>5s} {'wall s':>7s} {'videos/s':>9s} {'s/video':>8s} "
+              f"{'task s/video':>12s} {'CPU-s/video':>11s} {'speed-up':>8s}")  # fmt: skip
+        rows: dict[int, float] = {}
+        for label, workers in [("local", 1)] + [("ray", w) for w in args.workers]:
+            load = os.getloadavg()[0]
+            if label == "ray":
+                ray.init(address="local", num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            try:
+                executor: Executor = RayExecutor(workers=workers) if label == "ray" else LocalExecutor()
+                wall, report = run(data, folder / f"cache-{label}-{workers}", executor)
+            finally:
+                if label == "ray":
+                    ray.shutdown()
+            busy = report.decode_s + report.estimate_s
+            if label == "ray":
+                rows[workers] = wall
+            base = rows.get(1)
+            ratio = f"{base / wall:7.2f}×" if label == "ray" and base else "       -"
+            print(f"{label:10s} {workers:7d} {load:5.2f} {wall:7.2f} {n / wall:9.2f} {wall / n:8.3f} "
+                  f"{busy / n:12.3f} {report.cpu_s / n:11.3f} {ratio}")  # fmt: skip
+        if 1 in rows and 2 in rows:
+            speedup = rows[1] / rows[2]
+            print(
+                f"2 workers vs 1: {speedup:.2f}× (goal ≥ {GOAL}×: {'met' if speedup >= GOAL else 'NOT met'})"
+            )
+
+
+if __name__ == "__main__":
+    main()
