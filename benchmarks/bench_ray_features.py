@@ -8,7 +8,8 @@ of a person, as in bench_pose.py), then runs the code path of `adrbench features
 count, and once with the local executor (in-process, no Ray) as the overhead reference. Ray is started before the
 clock (`ray.init(num_cpus=N)`); each worker's first task includes its imports (mediapipe) and model load.
 Prints wall time, videos/s, the cost per video (wall s; worker s and CPU-s of the task), the speed-up against
-the 1-worker run, and the machine's load before each run (other processes share the cores).
+the 1-worker run, the machine's load before each run (other processes share the cores), and the machine's own
+ceiling at the end: pure CPU work (a Python loop) in 2 processes against 1, without video, model or Ray.
 """
 
 from __future__ import annotations
@@ -49,6 +50,29 @@ def write_clips(folder: Path, n_videos: int, n_frames: int) -> dict[str, str]:
     return files
 
 
+def spin(n: int = 6_000_000) -> int:
+    """Pure CPU work (a Python loop): the machine's own parallel ceiling, without video, model or Ray."""
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def ceiling(jobs: int = 4) -> float:
+    """Speed-up of 2 processes over 1 on `jobs` pieces of pure CPU work: what 2 workers can reach on this machine
+    now (other processes sharing the cores lower it)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    walls = []
+    for workers in (1, 2):
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(spin, [10] * workers))  # start the processes before the clock
+            started = time.perf_counter()
+            list(pool.map(spin, [6_000_000] * jobs))
+            walls.append(time.perf_counter() - started)
+    return walls[0] / walls[1]
+
+
 def run(data: Dataset, cache: Path, executor: Executor) -> tuple[float, Extraction]:
     """One cold extraction into a fresh cache: (wall s, its report)."""
     started = time.perf_counter()
@@ -65,7 +89,9 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=60, help="frames per video")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    logging.getLogger("adrbench.features").setLevel(logging.ERROR)  # the clip's one frame with no person, per video
+    logging.getLogger("adrbench.features").setLevel(
+        logging.ERROR
+    )  # the clip's one frame with no person, per video
     import ray
 
     with tempfile.TemporaryDirectory() as tmp:
