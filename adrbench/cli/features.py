@@ -168,7 +168,7 @@ def keypoints(
         report = extract_keypoints(data, videos, pose, store, progress=update, executor=runner)
     wall = time.perf_counter() - started
     busy = report.decode_s + report.estimate_s
-    speed = (f"; {report.frames} frames in {wall:.1f} s, {report.frames / busy:.1f} frames/s per worker "
+    speed = (f"; {report.frames} frames in {wall:.1f} s, per worker {report.frames / busy:.1f} frames/s "
              f"(decoding {100 * report.decode_s / busy:.0f}%, estimation {100 * report.estimate_s / busy:.0f}%)"
              if report.frames and busy > 0 else "")  # fmt: skip
     console.print(f"{len(videos)} videos without keypoints: {report.extracted} extracted, {report.cached} already in "
