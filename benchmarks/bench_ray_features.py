@@ -99,18 +99,18 @@ def main() -> None:
         n = len(data.videos)
         print(f"{n} videos × {args.frames} frames, {astronaut.SIZE}×{astronaut.SIZE} H.264, BlazePose; "
               f"{os.cpu_count()} CPUs, ray {ray.__version__}")  # fmt: skip
+        print(f"machine ceiling before (pure CPU work, 2 processes vs 1): {ceiling():.2f}×")
         print(f"{'executor':10s} {'workers':>7s} {'load':>5s} {'wall s':>7s} {'videos/s':>9s} {'s/video':>8s} "
               f"{'task s/video':>12s} {'CPU-s/video':>11s} {'speed-up':>8s}")  # fmt: skip
         rows: dict[int, float] = {}  # workers → the best wall time
-        print(f"machine ceiling before (pure CPU work, 2 processes vs 1): {ceiling():.2f}×")
         plan = [("local", 1)] + [("ray", w) for w in args.workers]
-        for label, workers in plan * args.repeat:
+        for i, (label, workers) in enumerate(plan * args.repeat):
             load = os.getloadavg()[0]
             if label == "ray":
                 ray.init(address="local", num_cpus=workers, include_dashboard=False, log_to_driver=False)
             try:
                 executor: Executor = RayExecutor(workers=workers) if label == "ray" else LocalExecutor()
-                wall, report = run(data, folder / f"cache-{label}-{workers}", executor)
+                wall, report = run(data, folder / f"cache-{i}", executor)
             finally:
                 if label == "ray":
                     ray.shutdown()
