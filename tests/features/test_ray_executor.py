@@ -178,6 +178,28 @@ def test_cli_keypoints_on_ray_then_resume_then_a_named_failure(ray_session, four
     assert "video 'v2' (v2.mp4)" in capsys.readouterr().err
 
 
+def test_cli_extract_on_ray_matches_local(
+    ray_session, keypoint_data: Dataset, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from adrbench.cli import features as cli
+
+    class TinyTask:
+        def load(self, data_root=None, seed=0, **args):  # type: ignore[no-untyped-def]
+            return keypoint_data
+
+    monkeypatch.setattr("adrbench.tasks.registry.get_task", lambda name: TinyTask())
+    args = ["extract", "--task", "tiny", "--keyframes", "4"]
+    ray = CliRunner().invoke(cli.app, [*args, "--cache", str(tmp_path / "ray"), "--executor", "ray"])
+    assert ray.exit_code == 0, ray.output
+    assert "4 videos: 4 computed, 0 from the cache" in ray.output
+    local = CliRunner().invoke(cli.app, [*args, "--cache", str(tmp_path / "local")])
+    assert local.exit_code == 0 and entries(tmp_path / "ray") == entries(tmp_path / "local")
+    again = CliRunner().invoke(cli.app, [*args, "--cache", str(tmp_path / "ray"), "--executor", "ray"])
+    assert "4 videos: 0 computed, 4 from the cache" in again.output
+    refused = CliRunner().invoke(cli.app, [*args, "--workers", "2"])
+    assert isinstance(refused.exception, ConfigError)
+
+
 def test_executor_options_are_checked(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(make_executor("local"), LocalExecutor)
     with pytest.raises(ConfigError, match="need --executor ray"):
