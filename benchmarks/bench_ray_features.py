@@ -103,6 +103,7 @@ def main() -> None:
         print(f"{'executor':10s} {'workers':>7s} {'load':>5s} {'wall s':>7s} {'videos/s':>9s} {'s/video':>8s} "
               f"{'task s/video':>12s} {'CPU-s/video':>11s} {'speed-up':>8s}")  # fmt: skip
         rows: dict[int, float] = {}  # workers → the best wall time
+        one = 0.0
         plan = [("local", 1)] + [("ray", w) for w in args.workers]
         for i, (label, workers) in enumerate(plan * args.repeat):
             load = os.getloadavg()[0]
@@ -117,8 +118,8 @@ def main() -> None:
             busy = report.decode_s + report.estimate_s
             if label == "ray":
                 rows[workers] = min(wall, rows.get(workers, wall))
-            base = rows.get(1)
-            ratio = f"{base / wall:7.2f}×" if label == "ray" and base else "       -"
+                one = wall if workers == 1 else one  # this repeat's 1-worker wall: the row's reference
+            ratio = f"{one / wall:7.2f}×" if label == "ray" and one else "       -"
             print(f"{label:10s} {workers:7d} {load:5.2f} {wall:7.2f} {n / wall:9.2f} {wall / n:8.3f} "
                   f"{busy / n:12.3f} {report.cpu_s / n:11.3f} {ratio}")  # fmt: skip
         if 1 in rows and 2 in rows:
