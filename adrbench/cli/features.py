@@ -22,6 +22,19 @@ CacheOpt = Annotated[
     ),
 ]
 TaskArgOpt = Annotated[list[str] | None, typer.Option("--task-arg", help="k=v passed to the task loader")]
+ExecutorOpt = Annotated[
+    str, typer.Option("--executor", help="local (one video at a time, here) or ray (one Ray task per video)")
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address", help="ray: 'auto' or HOST:PORT joins a running cluster (default: a local Ray)"
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="ray: videos at once on a local Ray (default: all CPUs)"),
+]
 
 
 @app.command()
@@ -37,13 +50,21 @@ def extract(
     data_root: RootOpt = None,
     cache: CacheOpt = None,
     task_arg: TaskArgOpt = None,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Compute each video's features (pose statistics, or a visual encoder with --visual) into the cache."""
+    from adrbench.errors import ConfigError
     from adrbench.features.cache import FeatureCache
+    from adrbench.features.executor import make_executor
     from adrbench.features.extract import FeatureExtractor
     from adrbench.features.spec import FeatureSpec
     from adrbench.tasks.registry import get_task
 
+    runner = make_executor(executor, ray_address, workers)
+    if runner.name == "ray" and device != "cpu":
+        raise ConfigError("--executor ray runs the visual encoder on the workers' CPUs; use --device cpu")
     spec = FeatureSpec(source="visual" if visual else "pose", n_keyframes=keyframes, visual=visual,
                        keypoints=keypoints)  # fmt: skip
     args: dict[str, Any] = parse_kv(task_arg, "--task-arg")
@@ -57,9 +78,10 @@ def extract(
         encoder = VisualEncoder.from_name(visual, device=device)
     extractor = FeatureExtractor(spec, store, encoder=encoder)
     with progress_bar() as update:
-        extractor.extract(data, videos, progress=lambda done, total, _vid: update("videos", done, total))
+        extractor.extract(data, videos, progress=lambda done, total, _vid: update("videos", done, total),
+                          executor=runner, keep=False)  # fmt: skip
     console.print(
-        f"{len(videos)} videos: {extractor.computed} computed, {store.hits} from the cache → {store.root}"
+        f"{len(videos)} videos: {extractor.computed} computed, {extractor.cached} from the cache → {store.root}"
     )
 
 
@@ -107,15 +129,23 @@ def keypoints(
     data_root: RootOpt = None,
     cache: CacheOpt = None,
     task_arg: TaskArgOpt = None,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Extract keypoints from the video of every video that has no keypoints file, once per video, resumable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from adrbench.errors import ConfigError
     from adrbench.features.cache import FeatureCache
     from adrbench.features.estimator import make_estimator
+    from adrbench.features.executor import make_executor
     from adrbench.features.keypoints import extract_keypoints, videos_to_extract
     from adrbench.tasks.registry import get_task
 
+    runner = make_executor(executor, ray_address, workers)
+    if runner.name == "ray" and device != "cpu":
+        raise ConfigError("--executor ray runs the estimator on the workers' CPUs; use --device cpu")
     pose = make_estimator(estimator, model, device=device)
     args: dict[str, Any] = parse_kv(task_arg, "--task-arg")
     data = get_task(task).load(data_root=data_root, extracted_keypoints=False, **args)
@@ -135,10 +165,12 @@ def keypoints(
             rate = frames / max(time.perf_counter() - started, 1e-9)
             bar.update(line, completed=done, rate=f"{frames} frames, {rate:.1f} frames/s")
 
-        report = extract_keypoints(data, videos, pose, store, progress=update)
+        report = extract_keypoints(data, videos, pose, store, progress=update, executor=runner)
+    wall = time.perf_counter() - started
     busy = report.decode_s + report.estimate_s
-    speed = (f"; {report.frames} frames at {report.frames / busy:.1f} frames/s (decoding {100 * report.decode_s / busy:.0f}%, "
-             f"estimation {100 * report.estimate_s / busy:.0f}%)" if report.frames and busy > 0 else "")  # fmt: skip
+    speed = (f"; {report.frames} frames in {wall:.1f} s, per worker {report.frames / busy:.1f} frames/s "
+             f"(decoding {100 * report.decode_s / busy:.0f}%, estimation {100 * report.estimate_s / busy:.0f}%)"
+             if report.frames and busy > 0 else "")  # fmt: skip
     console.print(f"{len(videos)} videos without keypoints: {report.extracted} extracted, {report.cached} already in "
                   f"the cache ({pose.label()}) → {store.root}{speed}")  # fmt: skip
     if report.without_person:

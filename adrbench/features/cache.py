@@ -9,6 +9,7 @@ features, imported arrays, extracted keypoints, KEPT's inputs) is an instance of
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,20 @@ def cache_key(content_hash: str, settings: dict[str, Any]) -> str:
     return hashlib.sha256(
         dumps({"content": content_hash, "format": CACHE_FORMAT, **settings}).encode()
     ).hexdigest()
+
+
+def canonical(blob: bytes) -> bytes:
+    """A safetensors file with its JSON header's keys sorted: the same entry is always the same bytes.
+
+    safetensors writes the metadata in the order of a Rust HashMap, which differs from one `save` to the next, so
+    two writes of one entry (in one process or on two machines) would differ byte for byte. The tensor data and
+    its offsets are untouched; the header is padded with spaces to 8 bytes, as safetensors does.
+    """
+    n = int.from_bytes(blob[:8], "little")
+    header = json.dumps(json.loads(blob[8 : 8 + n]), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = header.encode()
+    text += b" " * (-len(text) % 8)
+    return len(text).to_bytes(8, "little") + text + blob[8 + n :]
 
 
 class FeatureCache:
@@ -99,5 +114,5 @@ class FeatureCache:
         tensors = {TENSOR: features} if isinstance(features, np.ndarray) else dict(features)
         meta = {k: v if isinstance(v, str) else dumps(v) for k, v in (metadata or {}).items()}
         path = self.path(key)
-        write_atomic(path, save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata=meta))
+        write_atomic(path, canonical(save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata=meta)))
         return path

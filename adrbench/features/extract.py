@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from adrbench.data.media import open_media, resolve
-from adrbench.dataset import Dataset
+from adrbench.dataset import Dataset, Skeleton
 from adrbench.errors import DataError
 from adrbench.features.cache import FeatureCache, array_hash, cache_key
+from adrbench.features.executor import Executor, Job, LocalExecutor, Output, Tick, run_videos
 from adrbench.features.media_hash import video_sha256
 from adrbench.features.pose import pose_keyframe_features
 from adrbench.features.spec import FeatureSpec
@@ -41,6 +43,27 @@ def video_path(data: Dataset, video: Video) -> str:
     return video.video_path
 
 
+class FeatureWork:
+    """The per-video work of a `FeatureSpec` (pose statistics of the keypoints, or the visual encoder on the
+    decoded keyframes), the same on every executor; picklable, so Ray workers get the encoder itself."""
+
+    def __init__(self, spec: FeatureSpec, skeleton: Skeleton, video_root: Path, encoder: Any = None) -> None:
+        self.spec, self.skeleton, self.video_root, self.encoder = spec, skeleton, video_root, encoder
+
+    def __call__(self, item: tuple[str | None, np.ndarray | None], tick: Tick | None = None) -> Output:
+        """`item` = (the video file, or None for the pose source; the keypoints, or None for the visual one)."""
+        path, keypoints = item
+        if self.spec.source == "pose":
+            assert keypoints is not None  # the pose source reads them when it plans (they are its content)
+            return Output(pose_keyframe_features(keypoints, self.skeleton, self.spec.n_keyframes))
+        from adrbench.features.video import read_keyframes
+
+        assert path is not None
+        with open_media(self.video_root, path) as handle:
+            frames = read_keyframes(handle, self.spec.n_keyframes, name=str(resolve(self.video_root, path)))
+        return Output(self.encoder.encode(frames))
+
+
 class FeatureExtractor:
     """Computes or fetches one feature tensor per video for a `FeatureSpec`.
 
@@ -57,6 +80,7 @@ class FeatureExtractor:
         self._encoder = encoder
         self._memory: dict[str, np.ndarray] = {}
         self.computed = 0
+        self.cached = 0  # videos found in the cache
 
     def visual_encoder(self):  # type: ignore[no-untyped-def]
         from adrbench.features.encoders import VisualEncoder
@@ -85,50 +109,69 @@ class FeatureExtractor:
             ), None
         return content_hash(data, video, self.cache), None
 
-    def features(self, data: Dataset, video: Video) -> np.ndarray:
-        """The feature tensor of one video (K×D float32)."""
+    def _work(self, data: Dataset) -> FeatureWork:
+        encoder = self.visual_encoder() if self.spec.source == "visual" else None
+        return FeatureWork(self.spec, data.skeleton, data.video_root, encoder)
+
+    def _plan(self, data: Dataset, video: Video, keep: bool) -> Job | None:
+        """The job of a video not yet in memory or the cache; None when it is (then in memory if `keep`)."""
         if video.id in self._memory:
-            return self._memory[video.id]
+            return None
         if self.spec.source == "imported" and self.cache is None:
             raise DataError(
                 data.root, "imported features live in the feature cache; none was given", field="cache"
             )
         content, keypoints = self._content(data, video)
         key = cache_key(content, self._settings()) if self.cache is not None and content is not None else None
-        found = self.cache.get(key) if self.cache is not None and key is not None else None
-        if found is None:
-            if self.spec.source == "imported":
-                raise DataError(data.root, f"no imported features {self.spec.name!r} for video {video.id!r}",
-                                hint="run `adrbench features import` with a manifest first")  # fmt: skip
-            found = self._make(data, video, keypoints)
-            self.computed += 1
-            if self.cache is not None and key is not None:
-                self.cache.put(key, found, {"video_id": video.id, "settings": self._settings()})
-        self._memory[video.id] = found
-        return found
+        if self.cache is not None and key is not None:
+            found = self.cache.get(key) if keep else None
+            if found is not None:
+                self._memory[video.id] = found
+            if found is not None or (not keep and key in self.cache):
+                self.cached += 1
+                return None
+        if self.spec.source == "imported":
+            raise DataError(data.root, f"no imported features {self.spec.name!r} for video {video.id!r}",
+                            hint="run `adrbench features import` with a manifest first")  # fmt: skip
+        path = video_path(data, video) if self.spec.source == "visual" else None
+        return Job(video.id, path or video.video_path, key, (path, keypoints),
+                   {"video_id": video.id, "settings": self._settings()})  # fmt: skip
 
-    def _make(self, data: Dataset, video: Video, keypoints: np.ndarray | None) -> np.ndarray:
-        if self.spec.source == "pose":
-            if keypoints is None:  # not read yet by _content
-                keypoints = load_keypoints(data, video, self.spec.keypoints)
-            return pose_keyframe_features(keypoints, data.skeleton, self.spec.n_keyframes)
-        from adrbench.features.video import read_keyframes
-
-        path = video_path(data, video)
-        with open_media(data.video_root, path) as handle:
-            frames = read_keyframes(handle, self.spec.n_keyframes, name=str(resolve(data.video_root, path)))
-        return self.visual_encoder().encode(frames)
+    def features(self, data: Dataset, video: Video) -> np.ndarray:
+        """The feature tensor of one video (K×D float32)."""
+        return self.extract(data, [video])[video.id]
 
     def extract(
-        self, data: Dataset, videos: Sequence[Video], progress: Progress | None = None
-    ) -> dict[str, np.ndarray]:
-        """Features of every video, in order; `progress(done, total, video_id)` after each one."""
-        out: dict[str, np.ndarray] = {}
-        for i, video in enumerate(videos):
-            out[video.id] = self.features(data, video)
+        self, data: Dataset, videos: Sequence[Video], progress: Progress | None = None,
+        executor: Executor | None = None, keep: bool = True,
+    ) -> dict[str, np.ndarray]:  # fmt: skip
+        """Features of every video, in order, computed on `executor` (default: here, one at a time) where not
+        cached; `progress(done, total, video_id)` after each one. `keep=False` (filling the cache for thousands
+        of videos) holds no tensor in memory, reads no cache hit, and returns {}."""
+        done = 0
+
+        def tell(video_id: str) -> None:
+            nonlocal done
+            done += 1
             if progress is not None:
-                progress(i + 1, len(videos), video.id)
-        return out
+                progress(done, len(videos), video_id)
+
+        def jobs() -> Iterator[Job]:
+            for video in videos:
+                job = self._plan(data, video, keep)
+                if job is None:
+                    tell(video.id)
+                else:
+                    yield job
+
+        def on_done(job: Job, out: Output) -> None:
+            self.computed += 1
+            if keep:
+                self._memory[job.video_id] = np.asarray(out.tensors)
+            tell(job.video_id)
+
+        run_videos(jobs(), self._work(data), self.cache, executor or LocalExecutor(), on_done)
+        return {video.id: self._memory[video.id] for video in videos} if keep else {}
 
 
 def content_hash(data: Dataset, video: Video, cache: FeatureCache | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +21,7 @@ from adrbench.dataset import Dataset
 from adrbench.errors import DataError
 from adrbench.features.cache import FeatureCache, cache_key
 from adrbench.features.estimator import PoseEstimator, PoseTrack
+from adrbench.features.executor import Executor, Job, LocalExecutor, Output, Tick, run_videos
 from adrbench.features.media_hash import video_sha256
 from adrbench.features.video import iter_frames
 from adrbench.records import Video
@@ -56,6 +57,7 @@ class Extraction:
     frames: int = 0
     decode_s: float = 0.0
     estimate_s: float = 0.0
+    cpu_s: float = 0.0  # CPU seconds of the extraction work, summed over the processes that ran it
     without_person: dict[str, int] = field(default_factory=dict)  # video id → frames with no person
 
 
@@ -85,36 +87,67 @@ def track_video(
     return PoseTrack.concat(parts)
 
 
+class KeypointWork:
+    """The per-video work of `adrbench features keypoints` (decode → estimate → the `PoseTrack`'s tensors), the
+    same on every executor; picklable (the estimator loads its model at its first frame)."""
+
+    def __init__(self, root: object, estimator: PoseEstimator) -> None:
+        self.root, self.estimator = root, estimator
+
+    def __call__(self, item: str, tick: Tick | None = None) -> Output:
+        report = Extraction()
+        track = track_video(self.root, item, self.estimator, report, on_chunk=tick)
+        return Output(track.tensors(), {"frames": report.frames, "decode_s": report.decode_s,
+                                        "estimate_s": report.estimate_s,
+                                        "without_person": track.frames_without_person()})  # fmt: skip
+
+
 def extract_keypoints(
     data: Dataset, videos: Sequence[Video], estimator: PoseEstimator, cache: FeatureCache,
-    progress: Progress | None = None,
+    progress: Progress | None = None, executor: Executor | None = None,
 ) -> Extraction:  # fmt: skip
-    """Extract and store the keypoints of every video not already in the cache, one video at a time."""
+    """Extract and store the keypoints of every video not already in the cache, on `executor` (default: one
+    video at a time here); each video is stored as soon as it is done, so a rerun resumes with the rest."""
     report = Extraction(videos=len(videos))
     settings = estimator.settings()
-    for done, video in enumerate(videos):
-        if not video.video_path:
-            raise DataError(data.root, f"video {video.id!r} has no video file to extract keypoints from",
-                            field="video_path")  # fmt: skip
-        key = keypoints_key(video_sha256(cache, data.video_root, video.video_path), settings)
-        if key in cache:
-            report.cached += 1
-        else:
-            def on_chunk(frames: int, done_now: int = done) -> None:
-                if progress:
-                    progress(done_now, len(videos), frames)
 
-            track = track_video(data.video_root, video.video_path, estimator, report, on_chunk=on_chunk)
-            missing = track.frames_without_person()
-            if missing:
-                report.without_person[video.id] = missing
-                log.warning("%s: %d of %d frames show no person (their joints are NaN)", video.id, missing,
-                            len(track.timestamps))  # fmt: skip
-            cache.put(key, track.tensors(), {"video_id": video.id, "video_path": video.video_path,
-                                             "estimator": estimator.label(), "settings": settings})  # fmt: skip
-            report.extracted += 1
+    def done() -> int:
+        return report.cached + report.extracted
+
+    def jobs() -> Iterator[Job]:
+        for video in videos:
+            if not video.video_path:
+                raise DataError(data.root, f"video {video.id!r} has no video file to extract keypoints from",
+                                field="video_path")  # fmt: skip
+            key = keypoints_key(video_sha256(cache, data.video_root, video.video_path), settings)
+            if key in cache:
+                report.cached += 1
+                if progress is not None:
+                    progress(done(), len(videos), report.frames)
+                continue
+            yield Job(video.id, video.video_path, key, video.video_path, {"video_id": video.id,
+                      "video_path": video.video_path, "estimator": estimator.label(), "settings": settings})  # fmt: skip
+
+    def on_done(job: Job, out: Output) -> None:
+        stats = out.stats
+        report.extracted += 1
+        report.frames += stats["frames"]
+        report.decode_s += stats["decode_s"]
+        report.estimate_s += stats["estimate_s"]
+        report.cpu_s += out.cpu_s
+        if stats["without_person"]:
+            report.without_person[job.video_id] = stats["without_person"]
+            log.warning("%s: %d of %d frames show no person (their joints are NaN)", job.video_id,
+                        stats["without_person"], stats["frames"])  # fmt: skip
         if progress is not None:
-            progress(done + 1, len(videos), report.frames)
+            progress(done(), len(videos), report.frames)
+
+    def tick(frames: int) -> None:  # within a video, in-process only
+        if progress is not None:
+            progress(done(), len(videos), report.frames + frames)
+
+    run_videos(jobs(), KeypointWork(data.video_root, estimator), cache, executor or LocalExecutor(), on_done,
+               tick=tick)  # fmt: skip
     return report
 
 

@@ -42,6 +42,25 @@ def test_put_get_hit_miss_and_no_temp_files(tmp_path) -> None:
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{key}.safetensors"]
 
 
+def test_an_entry_is_always_the_same_bytes(tmp_path) -> None:
+    """safetensors orders its metadata at random on each save; the cache sorts the header, so rewriting an entry
+    (by this run or another, local or on Ray) gives the same file, still read back by safetensors."""
+    from safetensors.numpy import load_file
+
+    cache = FeatureCache(tmp_path)
+    tensors = {"b": np.arange(5, dtype=np.float64), "a": np.ones((2, 3), np.float32)}
+    meta = {f"k{i}": f"value {i} é" for i in range(8)}
+    blobs = set()
+    for _ in range(5):
+        blobs.add(cache.put("ab" * 32, tensors, meta).read_bytes())
+    assert len(blobs) == 1
+    blob = blobs.pop()
+    assert int.from_bytes(blob[:8], "little") % 8 == 0
+    assert cache.metadata("ab" * 32) == meta
+    back = load_file(str(cache.path("ab" * 32)))
+    assert all(np.array_equal(back[k], v) for k, v in tensors.items())
+
+
 def test_pose_features_are_joint_statistics_at_keyframes(keypoint_data) -> None:
     kp = keypoint_data.keypoints("v0")
     feats = pose_keyframe_features(kp, keypoint_data.skeleton, 5)
