@@ -24,14 +24,16 @@ import numpy as np
 
 from adrbench.dataset import Dataset
 from adrbench.protocols.stats import N_BOOTSTRAP, Entry, VideoBootstrap, entry, ratio_entry, signature
-from adrbench.records import PairPrediction, Prediction, VideoPrediction
+from adrbench.records import Pair, PairPrediction, Prediction, VideoPrediction
+
+Chosen = dict[str, tuple[tuple[str, ...], float | None]]  # video id → (l* as group names, entropy or None)
 
 
 def path_metrics(
     data: Dataset, predictions: Sequence[Prediction], n_bootstrap: int = N_BOOTSTRAP, seed: int = 0
 ) -> dict[str, Entry]:
     """The path metrics of the module docstring; {} when no prediction reports a path."""
-    videos = _paths_by_video(data, predictions)
+    videos, pairs = _chosen(data, predictions)
     if not videos:
         return {}
     ids = sorted(videos)
@@ -42,18 +44,9 @@ def path_metrics(
     out["path_entropy"] = ratio_entry(
         boot, np.nan_to_num(ent), None, signature("PathEntropy", norm="log-L", agg="mean-video"), None, known
     )
-    pairs = [
-        (pred.meta["path"], pred.meta["path_2"], data.pairs[pred.pair_id])
-        for pred in predictions
-        if isinstance(pred, PairPrediction)
-        and not pred.swapped
-        and pred.pair_id in data.pairs
-        and isinstance((pred.meta or {}).get("path"), list)
-        and isinstance((pred.meta or {}).get("path_2"), list)
-    ]
     if pairs:
-        pair_boot = VideoBootstrap([(p.video_1, p.video_2) for *_, p in pairs], n_bootstrap, seed)
-        same = np.array([float(list(a) == list(b)) for a, b, _ in pairs])
+        pair_boot = VideoBootstrap([(p.video_1, p.video_2) for p, _ in pairs], n_bootstrap, seed)
+        same = np.array([float(same) for _, same in pairs])
         out["path_same_pair"] = ratio_entry(pair_boot, same, None, signature("PathSamePair"), None)
         _, counts = np.unique(["|".join(videos[v][0]) for v in ids], return_counts=True)
         freq = counts / counts.sum()
@@ -64,11 +57,11 @@ def path_metrics(
     return out
 
 
-def _paths_by_video(
-    data: Dataset, predictions: Sequence[Prediction]
-) -> dict[str, tuple[tuple[str, ...], float | None]]:
-    """video id → (l*, entropy) from video predictions and both sides of (A,B) pair predictions; first one wins."""
-    out: dict[str, tuple[tuple[str, ...], float | None]] = {}
+def _chosen(data: Dataset, predictions: Sequence[Prediction]) -> tuple[Chosen, list[tuple[Pair, bool]]]:
+    """The paths by video (from video predictions and both sides of (A,B) pair predictions; the first one of a
+    video wins), and each pair that reports both paths with whether they are the same."""
+    videos: Chosen = {}
+    pairs: list[tuple[Pair, bool]] = []
     for pred in predictions:
         meta = pred.meta or {}
         if isinstance(pred, VideoPrediction):
@@ -78,18 +71,24 @@ def _paths_by_video(
             sides = [(pair.video_1, ""), (pair.video_2, "_2")]
         else:
             continue
+        found = []
         for vid, suffix in sides:
             path, h = meta.get(f"path{suffix}"), meta.get(f"path_entropy{suffix}")
-            if isinstance(path, list) and path and vid not in out:
-                out[vid] = (tuple(str(g) for g in path), float(h) if isinstance(h, int | float) else None)
-    return out
+            if isinstance(path, list) and path:
+                found.append(tuple(str(g) for g in path))
+                if vid not in videos:
+                    videos[vid] = (found[-1], float(h) if isinstance(h, int | float) else None)
+        if isinstance(pred, PairPrediction) and len(found) == 2:
+            pairs.append((pair, found[0] == found[1]))
+    return videos, pairs
 
 
 def _decisive(
-    data: Dataset, videos: dict[str, tuple[tuple[str, ...], float | None]], n_bootstrap: int, seed: int
+    data: Dataset, videos: Chosen, n_bootstrap: int, seed: int
 ) -> dict[str, Entry]:
     """Agreement of l* with the generator's decisive groups, its chance level and the best constant path."""
     groups = list(data.skeleton.groups)
+    known = set(groups)
     truth = {
         v: set(data.videos[v].meta["decisive_groups"])
         for v in sorted(videos)
@@ -100,7 +99,7 @@ def _decisive(
     ids = sorted(truth)
     boot = VideoBootstrap([(v,) for v in ids], n_bootstrap, seed)
     hits = np.array([np.mean([g in truth[v] for g in videos[v][0]]) for v in ids])
-    chance = np.array([len(truth[v] & set(groups)) / len(groups) for v in ids])
+    chance = np.array([len(truth[v] & known) / len(groups) for v in ids])
     constant = max(float(np.mean([g in truth[v] for v in ids])) for g in groups)
     sig = signature("PathDecisive", truth="generator-decisive-groups", agg="mean-video")
     return {
