@@ -34,7 +34,7 @@ def torchrun(
     exit_after: int = 0,
 ) -> subprocess.CompletedProcess[str]:
     """`torchrun -m kept.distributed` on one node; `exit_after` N: the ranks exit once epoch N's state is saved."""
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
     env.pop(EXIT_AFTER_EPOCH, None)
     if exit_after:
         env[EXIT_AFTER_EPOCH] = str(exit_after)
