@@ -290,8 +290,16 @@ def _thirds(data: Dataset, video: Video) -> np.ndarray:
 
 
 def lasso_thirds(data: Dataset, split: str = "test") -> dict[str, float]:
-    """video id → score from a lasso per sub-activity (alpha by 5-fold CV) on `_thirds`: what a model that
-    learns which joints matter when, from data alone, can reach."""
+    """video id → score from a lasso per sub-activity on `_thirds`: what a model that learns which joints matter
+    when, from data alone, can reach."""
+    return lasso_per_group(data, split, _thirds)
+
+
+def lasso_per_group(
+    data: Dataset, split: str, features: Callable[[Dataset, Video], np.ndarray]
+) -> dict[str, float]:
+    """video id → score from a lasso per sub-activity (alpha by 5-fold CV) on `features` of each video: how much
+    of the score a feature set holds in a form a sparse linear read-out finds."""
     train, test = _train_test_videos(data, split)
     out: dict[str, float] = {}
     for group in sorted({v.group for v in train}):
@@ -300,11 +308,11 @@ def lasso_thirds(data: Dataset, split: str = "test") -> dict[str, float]:
         if not te:
             continue
         model = make_pipeline(StandardScaler(), LassoCV(cv=5, max_iter=20000))
-        model.fit(np.stack([_thirds(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64))
+        model.fit(np.stack([features(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64))
         out.update(
             zip(
                 [v.id for v in te],
-                model.predict(np.stack([_thirds(data, v) for v in te])).tolist(),
+                model.predict(np.stack([features(data, v) for v in te])).tolist(),
                 strict=True,
             )
         )

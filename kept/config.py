@@ -40,6 +40,7 @@ class KeptConfig:
     path_temp_start: float = 1.0  # T of p_r ∝ Q^(1/T) at the start of training (1: eq. 3)...
     path_temp_end: float = 1.0  # ...annealed geometrically to this by the end, and used at test time
     entropy_weight: float = 0.1  # weight of the mean normalised entropy of p_r in the loss (sharpens the choice)
+    score_pool: str = "mean"  # FC(ℋ_s) reads: mean (the keypoints' mean) | activity (an action-specific query)
     decoder: str = (
         "tiny"  # "tiny" (GPT-2 shape, cross-attention, MiniLM WordPiece) or an HF causal LM name/path
     )
@@ -88,6 +89,7 @@ class KeptConfig:
             "decoder_train": ("lora", "full"),
             "decoder_checkpointing": ("auto", "on", "off"),
             "comment_space": ("auto", "encoder", "llm"),
+            "score_pool": ("mean", "activity"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:

@@ -106,9 +106,14 @@ class KeypointGraph(nn.Module):
         use_gnn: bool,
         n_outputs: int,
         dropout: float = 0.0,
+        n_activities: int = 0,
     ) -> None:
         super().__init__()
         self.drop = nn.Dropout(dropout)
+        # score_pool=activity: one learnt query per action category weighs the keypoints before FC (else: mean)
+        self.pool = nn.Embedding(n_activities + 1, d) if n_activities else None
+        if self.pool is not None:
+            nn.init.zeros_(self.pool.weight)
         self.keypoints = mlp(traj_dim, d)  # F_K
         self.joint_embedding = nn.Parameter(torch.randn(n_joints, d) * 0.02)
         self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
@@ -119,7 +124,9 @@ class KeypointGraph(nn.Module):
         self.use_gnn = use_gnn
         self.head = nn.Linear(d, n_outputs)  # FC: the score (or one logit per error label)
 
-    def forward(self, joints: torch.Tensor, f_vm: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(
+        self, joints: torch.Tensor, f_vm: torch.Tensor, activity: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
         """joints B×S×P×t, f_VM B×N×d → H (B×P×d, averaged over segments), output B×n_outputs, IKG B×S×P×P."""
         b, s, p, _ = joints.shape
         f_k = self.keypoints(joints) + self.joint_embedding  # B×S×P×d
@@ -133,5 +140,10 @@ class KeypointGraph(nn.Module):
         else:  # Δ GNN: the same two layers without message passing
             h = F.gelu(self.w_ikg(F.gelu(self.w(f_k2))))
         h = h.view(b, s, p, -1)
-        out = self.head(self.drop(h.mean(dim=2))).mean(dim=1)  # ŝ = (1/S) Σ_s FC(ℋ_s)
+        if self.pool is None or activity is None:
+            pooled = h.mean(dim=2)
+        else:  # the action's query picks the keypoints that decide its score (zero init: the mean)
+            w = torch.einsum("bspd,bd->bsp", h, self.pool(activity)) / h.shape[-1] ** 0.5
+            pooled = torch.einsum("bsp,bspd->bsd", w.softmax(dim=-1), h)
+        out = self.head(self.drop(pooled)).mean(dim=1)  # ŝ = (1/S) Σ_s FC(ℋ_s)
         return {"H": h.mean(dim=1), "out": out, "ikg": ikg.view(b, s, p, p).detach()}

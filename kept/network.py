@@ -92,6 +92,7 @@ class KeptNet(nn.Module):
             not cfg.no_gnn,
             n_outputs,
             cfg.dropout,
+            n_activities if cfg.score_pool == "activity" else 0,
         )
         self.decoder = decoder
         self.progress = 1.0  # share of training done, set by kept.training per step (the path temperature's clock)
@@ -142,10 +143,10 @@ class KeptNet(nn.Module):
         else:  # Δ expert comment: no alignment module, the path representation goes on directly
             f_vm = f_m
         joints = self.norm_joints(feats["joints"])
-        graph = self.graph(joints, f_vm)
+        graph = self.graph(joints, f_vm, feats["activity"])
         out.update(H=graph["H"], out=graph["out"], ikg=graph["ikg"])
         if self.training and self.decoder is not None and weights.requires_grad:
             f_m_text = self.scorer.path_features(proj, weights.detach())
             f_vm_text = self.alignment.video(f_v, f_m_text) if self.alignment is not None else f_m_text
-            out["H"] = self.graph(joints, f_vm_text)["H"]
+            out["H"] = self.graph(joints, f_vm_text, feats["activity"])["H"]
         return out

@@ -65,3 +65,21 @@ def test_keypoint_graph_shapes(gnn: bool) -> None:
     assert out["H"].shape == (4, p, 16)
     assert out["out"].shape == (4, 3)
     assert out["ikg"].shape == (4, 2, p, p)
+
+
+def test_activity_readout_starts_at_the_mean_and_weighs_keypoints_per_action() -> None:
+    """score_pool=activity: zero-initialised queries give the plain mean over keypoints (eq. 6 as printed); once
+    an action's query is learnt, only that action's scores move."""
+    p = len(BODY.joints)
+    torch.manual_seed(0)
+    kwargs = dict(traj_dim=10, n_joints=p, d=16, heads=2, skeleton_adj=skeleton_adjacency(p, BODY.edges), tau=0.0)
+    pooled = KeypointGraph(**kwargs, use_gnn=True, n_outputs=1, n_activities=3)
+    plain = KeypointGraph(**kwargs, use_gnn=True, n_outputs=1)
+    plain.load_state_dict({k: v for k, v in pooled.state_dict().items() if not k.startswith("pool.")})
+    pooled.eval(), plain.eval()
+    joints, f_vm, activity = torch.randn(4, 2, p, 10), torch.randn(4, 6, 16), torch.tensor([0, 1, 2, 3])
+    torch.testing.assert_close(pooled(joints, f_vm, activity)["out"], plain(joints, f_vm)["out"])
+    with torch.no_grad():
+        pooled.pool.weight[2] = torch.randn(16) * 200
+    moved = (pooled(joints, f_vm, activity)["out"] - plain(joints, f_vm)["out"]).abs().squeeze(1)
+    assert moved[2] > 1e-4 and torch.all(moved[[0, 1, 3]] < 1e-6)
