@@ -7,8 +7,8 @@ tables of docs/kept.md ("Path selection").
 `--validation split`: each scheme trains on adr-synth's train split less a performer-disjoint 20%
 (`-T val=0.2`) and is scored on that split. `--validation twin` (default): it trains on the train split of another draw of
 the twin (data seed 1) and is scored on that draw's test split — never the reported seed-0 test, and 246 videos
-instead of 83 (the 20% split is too small to rank scores: a lasso that reads the right joints is at ρ ≈ 0 there,
-printed below). Both score through the one scoring path (adrbench.runner.run), once per training seed.
+instead of 83, with all 190 training videos. Printed below the table: how far reference scorers get on the
+validation data (a lasso on joint-angle measures, the same lasso on KEPT's own inputs, the oracle). Both score through the one scoring path (adrbench.runner.run), once per training seed.
 Printed per scheme: Spearman ρ, BLEU-4, path entropy (1 = uniform), same-pair choice and agreement with the
 generator's decisive groups, mean ± SD over the seeds, beside the decisive-agreement chance level and the best
 constant path. Run folders are kept under --out, so an interrupted comparison resumes.
@@ -76,8 +76,7 @@ def measure(scheme: str, seed: int, validation: str, out: Path) -> dict[str, flo
         orders="ab",
         n_bootstrap=0,
     )
-    folder = out / scheme / f"seed{seed}" if validation == "split" else out / validation / scheme / f"seed{seed}"
-    metrics = run(config, folder).metrics["metrics"]
+    metrics = run(config, out / validation / scheme / f"seed{seed}").metrics["metrics"]
     return {k: metrics[k]["value"] if k in metrics else None for k in (*KEYS, *BASELINES)}
 
 
