@@ -17,11 +17,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy import signal
 from sklearn.linear_model import LassoCV, LogisticRegressionCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from adrbench.data.angle_measures import MEASURES, cell_measures, group_angles
 from adrbench.dataset import Dataset
 from adrbench.evaluate import evaluate
 from adrbench.features.pose import pose_summary
@@ -114,7 +114,8 @@ def label_ceiling(data: Dataset, split: str = "test") -> dict[str, float | None]
     from adrbench.data.synth.fitnessaqa_synth import PREVALENCE
 
     labels = {
-        v.id: {n: int(p < PREVALENCE[n]) for n, p in v.meta["skill_by_error"].items()} for v in data.videos_of(split)
+        v.id: {n: int(p < PREVALENCE[n]) for n, p in v.meta["skill_by_error"].items()}
+        for v in data.videos_of(split)
     }
     return _label_f1(data, split, labels)
 
@@ -171,71 +172,6 @@ def generator_quality(data: Dataset, split: str = "test") -> dict[str, float]:
     return {v.id: 1.0 + 9.0 * float(v.meta["quality"]) for v in data.videos_of(split)}
 
 
-def _group_angles(keypoints: np.ndarray, data: Dataset, group: str) -> np.ndarray:
-    """T×2 joint angles (rad) of a group's left and right joint from 3-D keypoints; gaps interpolated."""
-    out = []
-    for j in data.skeleton.groups[group]:
-        a, b = data.skeleton.angles[j]
-        u, w = keypoints[:, a] - keypoints[:, j], keypoints[:, b] - keypoints[:, j]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cos = np.sum(u * w, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(w, axis=-1))
-        angle = np.arccos(np.clip(cos, -1.0, 1.0))
-        ok = np.isfinite(angle)
-        t = np.arange(len(angle))
-        out.append(np.interp(t, t[ok], angle[ok]) if ok.any() else np.zeros(len(angle)))
-    return np.stack(out, axis=1)
-
-
-def _smooth(x: np.ndarray, width: int) -> np.ndarray:
-    kernel = np.ones(width) / width
-    padded = np.pad(x, ((width // 2, width // 2), (0, 0)), mode="edge")
-    return np.stack([np.convolve(padded[:, s], kernel, mode="valid") for s in range(x.shape[1])], axis=1)
-
-
-_ONSETS = np.linspace(0.0, 0.45, 46)
-_LOWPASS = signal.butter(4, 6.0, fs=30.0)
-MEASURES = ("range", "timing", "smoothness", "steadiness")  # the order of `cell_measures`
-
-
-def cell_measures(angles: np.ndarray, start: int, end: int) -> np.ndarray:
-    """Range, onset, tremor power and wobble of one group in one phase, measured from its T×2 angles.
-
-    The slow part: a 3-frame median filter (single-frame outliers) then a 4th-order Butterworth at 6 Hz (zero
-    phase). The fast part: the raw angle minus a 9-frame quadratic Savitzky–Golay fit (cut-off ≈ 5.5 Hz).
-    Tremor power = mean square of the fast part in the phase, its top 5 % (outliers) left out. The
-    slow part is fitted, per side, by a constant plus a raised-cosine excursion over 55 % of the phase at the
-    best of 46 onsets (least squares): range = |fitted amplitude|, onset = the best onset, wobble = RMS of the
-    fit's residual. All means of left and right.
-    """
-    x = angles.copy()
-    for s in range(x.shape[1]):
-        padded = np.pad(x[:, s], 1, mode="edge")
-        x[:, s] = np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
-    slow = signal.filtfilt(*_LOWPASS, x, axis=0, padlen=min(15, len(x) - 1))
-    # the tremor is near Nyquist: take it from the raw angle (a median filter would erase it)
-    fast = angles - signal.savgol_filter(angles, min(9, len(angles) // 2 * 2 - 1), 2, axis=0, mode="interp")
-    end = min(max(end, start + 4), len(x))
-    start = max(min(start, end - 4), 0)
-    length = end - start
-    u = np.arange(length) / length
-    z = np.clip((u[None, :] - _ONSETS[:, None]) / 0.55, 0.0, 1.0)
-    bumps = 0.5 * (1 - np.cos(2 * np.pi * z))  # onsets × frames
-    bc = bumps - bumps.mean(axis=1, keepdims=True)
-    var_b = np.maximum(np.sum(bc**2, axis=1), 1e-12)
-    out = np.zeros((x.shape[1], 4))
-    for s in range(x.shape[1]):
-        yc = slow[start:end, s] - slow[start:end, s].mean()
-        cov = bc @ yc
-        sse = float(yc @ yc) - cov**2 / var_b  # residual of the best line in each bump, all onsets at once
-        best = int(np.argmin(sse))
-        out[s, 0] = abs(cov[best] / var_b[best])
-        out[s, 1] = _ONSETS[best]
-        out[s, 3] = np.sqrt(max(float(sse[best]), 0.0) / length)
-    power = np.sort(np.square(fast[start:end]), axis=0)
-    out[:, 2] = power[: max(1, int(0.95 * len(power)))].mean(axis=0)  # the top 5 % (outliers) left out
-    return out.mean(axis=0)
-
-
 def keypoint_noise(keypoints: np.ndarray) -> float:
     """Mean square frame-to-frame change of the rigid eye–ear distances: the track's own noise power."""
     pairs = ((1, 3), (2, 4), (1, 2))
@@ -259,7 +195,7 @@ def decisive_oracle(data: Dataset, split: str = "test") -> dict[str, float]:
             row = [keypoint_noise(kp)]
             for group, phase, aspect in v.meta["decisive"]:
                 p = v.meta["phases"].index(phase)
-                measures = cell_measures(_group_angles(kp, data, group), bounds[p], bounds[p + 1])
+                measures = cell_measures(group_angles(kp, data.skeleton, group), bounds[p], bounds[p + 1])
                 row.append(measures[MEASURES.index(aspect)])
             rows.append(row)
         return np.asarray(rows, dtype=np.float64)
@@ -282,7 +218,7 @@ def _thirds(data: Dataset, video: Video) -> np.ndarray:
     edges = np.linspace(0, len(kp), 4).astype(int)
     return np.concatenate(
         [
-            cell_measures(_group_angles(kp, data, group), int(edges[i]), int(edges[i + 1]))
+            cell_measures(group_angles(kp, data.skeleton, group), int(edges[i]), int(edges[i + 1]))
             for group in data.skeleton.groups
             for i in range(3)
         ]
@@ -308,7 +244,9 @@ def lasso_per_group(
         if not te:
             continue
         model = make_pipeline(StandardScaler(), LassoCV(cv=5, max_iter=20000))
-        model.fit(np.stack([features(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64))
+        model.fit(
+            np.stack([features(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64)
+        )
         out.update(
             zip(
                 [v.id for v in te],

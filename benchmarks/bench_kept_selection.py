@@ -52,6 +52,31 @@ SCHEMES: dict[str, dict[str, str]] = {
         "entropy_weight": "0.1",
         "score_pool": "activity",
     },
+    # not a selection scheme: the default one with angle measures in the tree nodes (KeptConfig.node_measures)
+    "straight_through-e0.1-measures": {
+        "selection": "straight_through",
+        "entropy_weight": "0.1",
+        "node_measures": "true",
+    },
+    "straight_through-e0.1-measures-pool": {
+        "selection": "straight_through",
+        "entropy_weight": "0.1",
+        "node_measures": "true",
+        "score_pool": "activity",
+    },
+    "straight_through-e0.1-measures-credit": {
+        "selection": "straight_through",
+        "entropy_weight": "0.1",
+        "node_measures": "true",
+        "path_credit": "1",
+    },
+    "straight_through-e0.1-measures-small": {
+        "selection": "straight_through",
+        "entropy_weight": "0.1",
+        "node_measures": "true",
+        "d": "16",
+        "dropout": "0.5",
+    },
 }
 #: --validation → (data seed, task args, split scored)
 VALIDATION: dict[str, tuple[int, dict[str, str], str]] = {

@@ -55,7 +55,9 @@ class KeptModel(Model):
         self.batch_size = DECODE_BATCH
         self.state: KeptState | None = None
         self.history: list[dict[str, float]] = []
-        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual)
+        self._features = KeptInputs(
+            self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual, measures=self.cfg.node_measures
+        )
         self._encoded: dict[str, dict[str, Any]] = {}
 
     def config(self) -> dict[str, Any]:
@@ -245,7 +247,9 @@ class KeptModel(Model):
         self.state = loaded
         # the checkpoint decides the network; how to decode and where to run stay the caller's choice
         self.cfg = replace(loaded.net.cfg, **{f: getattr(self.cfg, f) for f in INFERENCE_FIELDS})
-        self._features = KeptInputs(self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual)
+        self._features = KeptInputs(
+            self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual, measures=self.cfg.node_measures
+        )
         saved = loaded.meta.get("visual")
         if saved is not None and saved["fingerprint"] != self._features.visual_fingerprint():
             raise DataError(

@@ -84,7 +84,7 @@ def check_fits(checkpoint: str | Path, cfg: KeptConfig, meta: dict[str, Any], da
     """A ConfigError naming both tasks, not a tensor-size traceback later, when the network of `cfg` and `meta`
     (a checkpoint's) was trained on a task of another family or skeleton, or for other input sizes, joint
     groups or labels than `data`'s (adrbench.trained_on)."""
-    needed: dict[str, Any] = input_dims(data.skeleton, cfg.keyframes, cfg.segments)
+    needed: dict[str, Any] = input_dims(data.skeleton, cfg.keyframes, cfg.segments, cfg.node_measures)
     if cfg.visual:  # the frames are the encoder's features, checked by its fingerprint when loaded
         needed.pop("frame_dim")
     needed.update(groups=list(data.skeleton.groups), label_names=list(data.label_names))

@@ -7,7 +7,11 @@ frame's speed. Three views are kept:
 - `frames`  N×(2·P·5): mean and standard deviation of every joint's statistics per segment — E_V's input;
 - `nodes`   N×J×(G·5): the tree nodes (§3.2): per joint group, the statistics of its G joints CONCATENATED
   (left then right for sports, the four manipulators for surgery) rather than averaged, so that a node still
-  tells an asymmetric left/right movement apart; groups with fewer joints are zero-padded;
+  tells an asymmetric left/right movement apart; groups with fewer joints are zero-padded. With
+  `-M node_measures=true` each node also carries, per joint, the range, onset, tremor power and wobble of its
+  angle (adrbench.data.angle_measures, the measures the twins' calibration reads) in a third of the clip centred
+  on the keyframe (on adr-synth's validation twin a lasso reads ρ 0.59 of the score from these, −0.03 from
+  all three plain views: docs/kept.md);
 - `joints`  S×P×(N/S·5): each joint's statistics trajectory within each of S score segments — F_K's input K.
 
 With a visual encoder (`-M visual=<HF name or folder>`, paper §3.1: f_V = E_V(V)), `frames` is instead the frozen
@@ -22,6 +26,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import torch
 
+from adrbench.data.angle_measures import MEASURES, group_angles, window_measures
 from adrbench.data.kinematics import N_STATS, joint_statistics
 from adrbench.dataset import Dataset, Skeleton
 from adrbench.errors import ConfigError
@@ -54,8 +59,30 @@ def group_size(skeleton: Skeleton) -> int:
     return max(len(g) for g in skeleton.groups.values())
 
 
-def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, segments: int) -> VideoFeatures:
-    """The three views of one video (see the module docstring)."""
+def measure_windows(n_frames: int, keyframes: int) -> list[tuple[int, int]]:
+    """One [start, end) window per keyframe, centred on its segment and a third of the clip wide (the length of
+    a phase): the stretch whose movement a node at that keyframe describes."""
+    half = max(n_frames / 6.0, 4.0)
+    centres = (np.arange(keyframes) + 0.5) * n_frames / keyframes
+    return [(max(int(c - half), 0), min(int(np.ceil(c + half)), n_frames)) for c in centres]
+
+
+def node_measures(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int) -> np.ndarray:
+    """N×J×G·4 angle measures (adrbench.data.angle_measures: range, onset, tremor, wobble) of each group's joints
+    in each keyframe's window, zero-padded like the node statistics."""
+    windows = measure_windows(len(keypoints), keyframes)
+    size = group_size(skeleton)
+    out = np.zeros((keyframes, len(skeleton.groups), size * len(MEASURES)), dtype=np.float32)
+    for j, group in enumerate(skeleton.groups):
+        block = window_measures(group_angles(keypoints, skeleton, group), windows).reshape(keyframes, -1)
+        out[:, j, : block.shape[1]] = block
+    return out
+
+
+def video_features(
+    keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, segments: int, measures: bool = False
+) -> VideoFeatures:
+    """The three views of one video (see the module docstring); `measures` appends `node_measures` to the nodes."""
     stats = joint_statistics(keypoints, skeleton)  # T×P×5
     per_segment = [stats[a:b] for a, b in segment_bounds(stats.shape[0], keyframes)]
     mean = np.stack([s.mean(axis=0) for s in per_segment])  # N×P×5
@@ -66,6 +93,8 @@ def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, se
     for j, members in enumerate(skeleton.groups.values()):
         block = mean[:, list(members), :].reshape(keyframes, -1)
         nodes[:, j, : block.shape[1]] = block
+    if measures:
+        nodes = np.concatenate([nodes, node_measures(keypoints, skeleton, keyframes)], axis=-1)
     per = keyframes // segments
     joints = (
         mean.reshape(segments, per, mean.shape[1], N_STATS)
@@ -75,10 +104,11 @@ def video_features(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int, se
     return VideoFeatures(frames.astype(np.float32), nodes, joints.astype(np.float32))
 
 
-def input_dims(skeleton: Skeleton, keyframes: int, segments: int) -> dict[str, int]:
+def input_dims(skeleton: Skeleton, keyframes: int, segments: int, measures: bool = False) -> dict[str, int]:
     """The widths of the three views `video_features` gives on `skeleton`: what a network built for it reads."""
     probe = np.linspace(0.0, 1.0, keyframes * len(skeleton.joints) * 3, dtype=np.float32)
-    views = video_features(probe.reshape(keyframes, len(skeleton.joints), 3), skeleton, keyframes, segments)
+    probe = probe.reshape(keyframes, len(skeleton.joints), 3)
+    views = video_features(probe, skeleton, keyframes, segments, measures)
     return {
         "frame_dim": int(views.frames.shape[-1]),
         "node_dim": int(views.nodes.shape[-1]),
@@ -100,9 +130,14 @@ class KeptInputs:
     features (cached by the video file's hash and the encoder's fingerprint)."""
 
     def __init__(
-        self, keyframes: int, segments: int, cache: FeatureCache | None = None, visual: str = ""
+        self,
+        keyframes: int,
+        segments: int,
+        cache: FeatureCache | None = None,
+        visual: str = "",
+        measures: bool = False,
     ) -> None:
-        self.keyframes, self.segments = keyframes, segments
+        self.keyframes, self.segments, self.measures = keyframes, segments, measures
         self.cache = cache if cache is not None else FeatureCache()
         self._store: dict[str, VideoFeatures] = {}
         self.visual = (
@@ -128,7 +163,7 @@ class KeptInputs:
 
     def _key(self, keypoints: np.ndarray, skeleton: Skeleton) -> str:
         settings = {"source": "kept-inputs", "version": INPUTS_VERSION, "keyframes": self.keyframes,
-                    "segments": self.segments, "skeleton": dumps(asdict(skeleton))}  # fmt: skip
+                    "segments": self.segments, "measures": self.measures, "skeleton": dumps(asdict(skeleton))}  # fmt: skip
         return cache_key(array_hash(keypoints), settings)
 
     def get(self, data: Dataset, video_id: str) -> VideoFeatures:
@@ -139,12 +174,14 @@ class KeptInputs:
             if stored is not None:
                 self._store[video_id] = VideoFeatures(stored["frames"], stored["nodes"], stored["joints"])
             else:
-                feats = video_features(kp, data.skeleton, self.keyframes, self.segments)
+                feats = video_features(kp, data.skeleton, self.keyframes, self.segments, self.measures)
                 self.cache.put(key, asdict(feats), {"video_id": video_id, "source": "kept-inputs"})
                 self._store[video_id] = feats
             if self.visual is not None:
                 rows = self.visual.features(data, data.videos[video_id])
-                self._store[video_id] = replace(self._store[video_id], frames=to_keyframes(rows, self.keyframes))
+                self._store[video_id] = replace(
+                    self._store[video_id], frames=to_keyframes(rows, self.keyframes)
+                )
         return self._store[video_id]
 
     def batch(self, data: Dataset, video_ids: list[str]) -> dict[str, torch.Tensor]:

@@ -81,6 +81,10 @@ class KeptNet(nn.Module):
         nn.init.zeros_(self.activity.weight)
         self.video_map = mlp(d, d)  # F_V
         self.scorer = PathScorer(node_dim, d, cfg.heads, n_groups, cfg.depth)  # R_ψ
+        # path credit: per action, a linear read-out (d weights + bias per output) of each path's own f'_M(l)
+        self.credit = nn.Embedding(n_activities + 1, (d + 1) * n_outputs) if cfg.path_credit > 0 else None
+        if self.credit is not None:
+            nn.init.normal_(self.credit.weight, std=d**-0.5)
         self.alignment = None if cfg.no_comment else ExpertAlignment(text_dim, d, cfg.heads)
         self.graph = KeypointGraph(
             traj_dim,
@@ -95,7 +99,9 @@ class KeptNet(nn.Module):
             n_activities if cfg.score_pool == "activity" else 0,
         )
         self.decoder = decoder
-        self.progress = 1.0  # share of training done, set by kept.training per step (the path temperature's clock)
+        self.progress = (
+            1.0  # share of training done, set by kept.training per step (the path temperature's clock)
+        )
 
     def path_temperature(self) -> float:
         """T of p_r now: annealed over training, its end value at test time."""
@@ -120,7 +126,8 @@ class KeptNet(nn.Module):
         """
         f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
         f_v2 = self.video_map(f_v)  # f'_V
-        logits, proj = self.scorer(self.norm_nodes(feats["nodes"]), f_v2)
+        credit = self.credit is not None and self.training
+        logits, proj, own = self.scorer(self.norm_nodes(feats["nodes"]), f_v2, own=credit)
         q, p = torch.sigmoid(logits), path_distribution(logits, self.path_temperature())
         best = p.argmax(dim=-1)
         if self.training or self.cfg.selection == "mixture":
@@ -135,6 +142,9 @@ class KeptNet(nn.Module):
             "weight": p.gather(1, best[:, None]).squeeze(1),
             "entropy": normalised_entropy(p),
         }
+        if self.credit is not None and own is not None:  # B×L×n_outputs: what each path alone says
+            head = self.credit(feats["activity"]).view(len(own), -1, own.shape[-1] + 1)  # B×outputs×(d+1)
+            out["path_out"] = torch.einsum("bld,bod->blo", own, head[..., :-1]) + head[:, None, :, -1]
         if self.alignment is not None:
             f_vm = self.alignment.video(f_v, f_m)
             if comments is not None and comment_mask is not None:

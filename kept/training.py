@@ -80,7 +80,8 @@ def make_batch(tt: TrainTensors, items: torch.Tensor, unit: str, pad: int) -> di
 
 class Objective(nn.Module):
     """L = L_score + α1 L_semantic + α2 L_comment + α3 L_KL (eq. 9) + the decoder's teacher-forced likelihood
-    + entropy_weight · the mean normalised entropy of p_r (issue 16: without it p_r stays uniform)."""
+    + entropy_weight · the mean normalised entropy of p_r (issue 16: without it p_r stays uniform)
+    + path_credit · `path_credit` (off by default)."""
 
     def __init__(self, net: KeptNet, text: TextEncoder | None, cfg: KeptConfig, classify: bool) -> None:
         super().__init__()
@@ -110,6 +111,9 @@ class Objective(nn.Module):
                 F.mse_loss(pred[known], batch["scores"][known]) if known.any() else pred.sum() * 0.0
             )
         total = parts["score"]
+        if "path_out" in enc:
+            parts["credit"] = self.path_credit(enc, batch)
+            total = total + cfg.path_credit * parts["credit"]
         if "semantic" in enc:
             has = batch["comment_mask"].any(dim=1)
             if has.any():
@@ -134,6 +138,26 @@ class Objective(nn.Module):
                 parts["comment"] = comment_loss(gen, ref)
                 total = total + cfg.alpha2 * cfg.comment_every * parts["comment"]
         return total, {k: float(v.detach()) for k, v in parts.items()}
+
+    def path_credit(self, enc: dict[str, torch.Tensor], batch: dict) -> torch.Tensor:
+        """Each path's own read-out trained on the score (or labels), plus −log p_r of the path whose read-out
+        erred least on this video: Q learns which joint groups explain a score, from the nodes alone."""
+        path_out = enc["path_out"]  # B×L×outputs
+        if self.classify:
+            labels = batch["labels"].float()[:, None].expand_as(path_out)
+            known = (labels >= 0).to(path_out.dtype)
+            per = F.binary_cross_entropy_with_logits(path_out, labels.clamp_min(0), reduction="none")
+            err = (per * known).sum(dim=-1) / known.sum(dim=-1).clamp_min(1.0)  # B×L
+            has = known[:, 0].any(dim=-1)
+        else:
+            scores = batch["scores"]
+            has = ~torch.isnan(scores)
+            err = (torch.sigmoid(path_out[..., 0]) - scores.nan_to_num()[:, None]) ** 2
+        if not has.any():
+            return path_out.sum() * 0.0
+        best = err.detach().argmin(dim=-1)
+        choice = -torch.log(enc["p"].gather(1, best[:, None]).squeeze(1) + 1e-8)
+        return err[has].mean() + choice[has].mean()
 
 
 def to_device(batch: dict, device: str) -> dict:

@@ -97,19 +97,25 @@ class PathScorer(nn.Module):
         bias = torch.einsum("he,bmhe->bhm", fused_bias, keys).flatten(1) * scale
         return mat, bias, values
 
-    def forward(self, nodes: torch.Tensor, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The logits of Q (B×L; Q = σ(logits)) and the projections for `path_features`, for nodes B×N×J×h and
+    def forward(
+        self, nodes: torch.Tensor, video: torch.Tensor, own: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """The logits of Q (B×L; Q = σ(logits)), the projections for `path_features` and, with `own`, every
+        path's keyframe-averaged f'_M(l) (B×L×d: what the path's own statistics say), for nodes B×N×J×h and
         f'_V B×N×d."""
         proj = self.projections(nodes)
         mat, bias, values = self.video_terms(video)
-        scores = []
+        scores, means = [], []
         for c in self._chunks(proj):
             pooled = self.hidden(proj[c]).mean(dim=2)  # b×L×d: F_M's hidden layer averaged over keyframes
             logits = torch.baddbmm(bias[c, None], pooled, mat[c]).view(*pooled.shape[:2], self.heads, -1)
             attn = torch.einsum("blhm,bmhe->blhe", logits.softmax(dim=-1), values[c]).flatten(2)
-            out = self.second(pooled) + self.attn.out_proj(attn)  # residual: mean_n f'_M(l) + MHCA
+            mean = self.second(pooled)
+            out = mean + self.attn.out_proj(attn)  # residual: mean_n f'_M(l) + MHCA
             scores.append(self.readout(out).squeeze(-1))
-        return torch.cat(scores), proj
+            if own:
+                means.append(mean)
+        return torch.cat(scores), proj, torch.cat(means) if own else None
 
 
 def path_distribution(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:

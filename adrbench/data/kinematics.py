@@ -21,33 +21,18 @@ def sample_keyframes(n_frames: int, n_keyframes: int) -> np.ndarray:
 
 
 def _angle(u: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Angle between vectors (last axis), in [0, 1] as a fraction of π; 0 where a vector is degenerate."""
+    """Angle between vectors (last axis) in radians; NaN where a vector is degenerate or missing."""
     nu, nw = np.linalg.norm(u, axis=-1), np.linalg.norm(w, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.sum(u * w, axis=-1) / (nu * nw)
-    return np.nan_to_num(np.arccos(np.clip(cos, -1.0, 1.0)) / np.pi)
+    return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
-def joint_statistics(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
-    """T×P×5 float32 array of (angle ∈ [0,1], speed, x, y, z ∈ [0,1]) per frame and joint.
-
-    Position is min–max normalised per axis over the whole clip; speed is the frame-to-frame displacement per
-    second divided by the clip's bounding-box diagonal, so both are invariant to the subject's size and placement.
-    Missing joints (NaN) give 0 statistics.
-    """
+def joint_angles(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
+    """T×P joint angles in radians (NaN where a bone is missing or degenerate): `skeleton.angles[j]`'s two
+    bones, else joint j's first bone against the vertical axis (rigid tools); 0 for a joint with neither."""
     kp = np.asarray(keypoints, dtype=np.float64)
-    if kp.ndim != 3 or kp.shape[2] != 3 or kp.shape[1] != len(skeleton.joints):
-        raise ValueError(f"keypoints must be T×{len(skeleton.joints)}×3, got {kp.shape}")
     n_frames, n_joints, _ = kp.shape
-    lo, hi = np.nanmin(kp, axis=(0, 1)), np.nanmax(kp, axis=(0, 1))
-    span = np.where(hi - lo > 0, hi - lo, 1.0)
-    position = (kp - lo) / span
-    diagonal = float(np.linalg.norm(span)) or 1.0
-    velocity = np.diff(kp, axis=0, prepend=kp[:1]) * skeleton.fps / diagonal
-    if n_frames > 1:
-        velocity[0] = velocity[1]
-    speed = np.linalg.norm(velocity, axis=-1)
-
     angle = np.zeros((n_frames, n_joints))
     first_neighbour: dict[int, int] = {}
     for a, b in skeleton.edges:
@@ -62,5 +47,28 @@ def joint_statistics(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
             angle[:, j] = _angle(
                 kp[:, first_neighbour[j]] - kp[:, j], np.broadcast_to(vertical, (n_frames, 3))
             )
+    return angle
+
+
+def joint_statistics(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
+    """T×P×5 float32 array of (angle ∈ [0,1], speed, x, y, z ∈ [0,1]) per frame and joint.
+
+    Position is min–max normalised per axis over the whole clip; speed is the frame-to-frame displacement per
+    second divided by the clip's bounding-box diagonal, so both are invariant to the subject's size and placement.
+    Missing joints (NaN) give 0 statistics.
+    """
+    kp = np.asarray(keypoints, dtype=np.float64)
+    if kp.ndim != 3 or kp.shape[2] != 3 or kp.shape[1] != len(skeleton.joints):
+        raise ValueError(f"keypoints must be T×{len(skeleton.joints)}×3, got {kp.shape}")
+    n_frames = kp.shape[0]
+    lo, hi = np.nanmin(kp, axis=(0, 1)), np.nanmax(kp, axis=(0, 1))
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    position = (kp - lo) / span
+    diagonal = float(np.linalg.norm(span)) or 1.0
+    velocity = np.diff(kp, axis=0, prepend=kp[:1]) * skeleton.fps / diagonal
+    if n_frames > 1:
+        velocity[0] = velocity[1]
+    speed = np.linalg.norm(velocity, axis=-1)
+    angle = np.nan_to_num(joint_angles(kp, skeleton) / np.pi)  # in [0, 1]
     stats = np.concatenate([angle[..., None], speed[..., None], position], axis=-1)
     return np.nan_to_num(stats).astype(np.float32)

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from adrbench.calibration import MEASURES, _group_angles, cell_measures
+from adrbench.data.angle_measures import MEASURES, cell_measures, group_angles
 from adrbench.data.synth import grammar, motion
 from adrbench.data.synth.facts import THRESHOLDS, Fact, pair_facts
 from adrbench.protocols.claims import claims
@@ -93,7 +93,7 @@ def test_stated_facts_are_recoverable_from_the_keypoints(adr):
                 video = adr.videos[vid]
                 p = video.meta["phases"].index(fact.phase)
                 bounds = [b - video.meta["first_frame"] for b in video.meta["phase_frames"]]
-                angles = _group_angles(adr.keypoints(vid), adr, fact.group)
+                angles = group_angles(adr.keypoints(vid), adr.skeleton, fact.group)
                 values.append(cell_measures(angles, bounds[p], bounds[p + 1])[MEASURES.index(fact.aspect)])
             first_better = values[0] > values[1] if fact.aspect == "range" else values[0] < values[1]
             agree[fact.aspect].append(first_better == (fact.better == 1))

@@ -24,6 +24,12 @@ def test_kept_inputs_are_stored_once_and_read_back(keypoint_data, tmp_path: Path
     assert np.array_equal(again.get(keypoint_data, "v0").nodes, direct.nodes)
     KeptInputs(8, 4, cache).get(keypoint_data, "v0")  # other segments: another entry
     assert len(list((tmp_path / "c").glob("??/*.safetensors"))) == 3
+    measured = KeptInputs(8, 2, cache, measures=True).get(keypoint_data, "v0")  # node measures: another entry
+    assert len(list((tmp_path / "c").glob("??/*.safetensors"))) == 4
+    assert np.array_equal(
+        measured.nodes[..., : direct.nodes.shape[-1]], direct.nodes
+    )  # appended, not mixed in
+    assert np.array_equal(measured.frames, direct.frames) and np.array_equal(measured.joints, direct.joints)
 
 
 def test_the_cache_root_is_resolved_in_one_place(monkeypatch, tmp_path: Path) -> None:

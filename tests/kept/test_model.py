@@ -85,6 +85,7 @@ def test_options_are_parsed_and_checked() -> None:
         {"no_gnn": "1", "no_kl": "1"},
         {"no_comment": "1", "no_residual": "1", "depth": "3"},
         {"no_semantic": "1", "selection": "straight_through", "depth": "5"},
+        {"node_measures": "true", "path_credit": "1"},
     ],
 )
 def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
@@ -94,6 +95,7 @@ def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
     assert all(p.score_1 is not None for p in preds)
     parts = set(model.history[0])
     assert ("kl" in parts) == ("no_kl" not in flags)
+    assert ("credit" in parts) == ("path_credit" in flags)
     assert ("semantic" in parts) == ("no_comment" not in flags and "no_semantic" not in flags)
 
 
@@ -193,8 +195,9 @@ def test_two_processes_on_two_threads_train_the_same_weights() -> None:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     here = str(Path(__file__).parent)
     outs = [
-        subprocess.run([sys.executable, "-c", TRAIN_AND_HASH, here], capture_output=True, text=True, env=env,
-                       check=True).stdout.split()  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", TRAIN_AND_HASH, here], capture_output=True, text=True, env=env, check=True
+        ).stdout.split()  # fmt: skip
         for _ in range(2)
     ]
     assert outs[0] == outs[1] and outs[0][1] == "False"
@@ -282,13 +285,17 @@ def test_generated_lengths_eos_and_repeats(tiny_pairs) -> None:
     for beam in (1, 3):
         for ids in decoder.generate_ids(h1, h2, beam=beam, no_repeat_ngram=2):
             ids = _until_eos(ids, decoder.eos)
-            assert len(ids) <= decoder.max_tokens + 1 and decoder.eos not in ids[:-1] and decoder.pad not in ids
+            assert (
+                len(ids) <= decoder.max_tokens + 1 and decoder.eos not in ids[:-1] and decoder.pad not in ids
+            )
             bigrams = list(zip(ids, ids[1:], strict=False))
             assert len(bigrams) == len(set(bigrams)), ids
     preds = model.predict(tiny_pairs, tiny_pairs.items("test"))
     texts = decoder.generate(h1, h2, beam=3, no_repeat_ngram=2)
     recase = model.fitted.recaser
-    assert [p.description for p in preds] == [recase(t) if recase else t for t in texts]  # the model's options
+    assert [p.description for p in preds] == [
+        recase(t) if recase else t for t in texts
+    ]  # the model's options
 
 
 @pytest.mark.parametrize(

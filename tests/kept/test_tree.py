@@ -43,17 +43,22 @@ def test_batched_scorer_matches_naive_reference() -> None:
     torch.manual_seed(0)
     net = PathScorer(stat_dim=10, d=16, heads=4, n_groups=4, depth=4).eval()
     nodes, video = torch.randn(2, 6, 4, 10), torch.randn(2, 6, 16)
-    q, proj = net(nodes, video)
+    q, proj, _ = net(nodes, video)
     assert q.shape == (2, 64) and proj.shape == (2, 3, 4, 6, 16)
     assert net.hidden(proj).shape == (2, 64, 6, 16)
     torch.testing.assert_close(q, _naive_scores(net, nodes, video), atol=1e-5, rtol=1e-4)
+    _, _, own = net(nodes, video, own=True)  # each path's own keyframe-averaged f'_M(l), for path credit
+    path = net.paths[37].tolist()
+    expected = net.second(F.gelu(net.first(torch.cat([nodes[:, :, g] for g in path], dim=-1)))).mean(dim=1)
+    assert own is not None and own.shape == (2, 64, 16)
+    torch.testing.assert_close(own[:, 37], expected, atol=1e-5, rtol=1e-4)
 
 
 def test_path_features_pick_the_chosen_path() -> None:
     torch.manual_seed(1)
     net = PathScorer(stat_dim=5, d=8, heads=2, n_groups=3, depth=3)
     nodes = torch.randn(1, 4, 3, 5)
-    _, proj = net(nodes, torch.randn(1, 4, 8))
+    _, proj, _ = net(nodes, torch.randn(1, 4, 8))
     path = net.paths[5].tolist()
     expected = net.second(F.gelu(net.first(torch.cat([nodes[:, :, g] for g in path], dim=-1))))
     weights = F.one_hot(torch.tensor([5]), 9).float()
@@ -78,7 +83,7 @@ def test_chosen_features_equal_the_one_hot_mixture() -> None:
     torch.manual_seed(2)
     net = PathScorer(stat_dim=5, d=8, heads=2, n_groups=3, depth=4)
     nodes = torch.randn(3, 4, 3, 5)
-    _, proj = net(nodes, torch.randn(3, 4, 8))
+    _, proj, _ = net(nodes, torch.randn(3, 4, 8))
     best = torch.tensor([0, 13, 26])
     one_hot = F.one_hot(best, 27).float()
     torch.testing.assert_close(
@@ -130,11 +135,11 @@ def test_chunked_scoring_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> Non
     net = PathScorer(stat_dim=10, d=16, heads=4, n_groups=4, depth=5).eval()
     nodes, video = torch.randn(5, 6, 4, 10), torch.randn(5, 6, 16)
     weights = torch.rand(5, 256).softmax(dim=-1)
-    q_one, proj = net(nodes, video)
+    q_one, proj, _ = net(nodes, video)
     mix_one = net.path_features(proj, weights)
     monkeypatch.setattr(kept.tree, "CHUNK_ELEMENTS", 2 * 256 * 6 * 16)  # two videos a chunk: 3 chunks
     assert len(net._chunks(proj)) == 3
-    q_chunked, _ = net(nodes, video)
+    q_chunked, _, _ = net(nodes, video)
     torch.testing.assert_close(q_chunked, q_one)
     torch.testing.assert_close(net.path_features(proj, weights), mix_one)
 
