@@ -32,7 +32,7 @@ from adrbench.runner import run
 from adrbench.runs import RunConfig
 from adrbench.tasks import get_task
 from kept.config import KeptConfig
-from kept.features import KeptInputs
+from kept.features import KeptInputs, node_measures
 
 #: scheme name → KEPT options (entropy_weight given explicitly, so a changed default cannot move a row).
 SCHEMES: dict[str, dict[str, str]] = {
@@ -118,7 +118,13 @@ def reference_levels(validation: str) -> dict[str, float | None]:
 
     references: dict[str, Callable[[Dataset, str], dict[str, float]]] = {
         "lasso on joint measures per third of the clip": calibration.lasso_thirds,
-        "lasso on KEPT's inputs (frames, nodes, joints)": partial(calibration.lasso_per_group, features=kept_inputs),
+        "lasso on KEPT's inputs (frames, nodes, joints)": partial(
+            calibration.lasso_per_group, features=kept_inputs
+        ),
+        "lasso on KEPT's node measures (node_measures=true)": partial(
+            calibration.lasso_per_group,
+            features=lambda d, v: node_measures(d.keypoints(v.id), d.skeleton, KeptConfig.keyframes).ravel(),
+        ),
         "decisive-cell oracle (keypoints)": calibration.decisive_oracle,
     }
     levels = calibration.score_calibration(data, split, references)
@@ -166,7 +172,9 @@ def main() -> None:
     )
     print(
         "reference scorers' ρ on this split: "
-        + ", ".join(f"{name} {rho:.3f}" for name, rho in reference_levels(args.validation).items() if rho is not None)
+        + ", ".join(
+            f"{name} {rho:.3f}" for name, rho in reference_levels(args.validation).items() if rho is not None
+        )
     )
     print(
         "same-pair chance is per scheme (Σ f² of its own path frequencies): "
