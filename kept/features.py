@@ -179,9 +179,7 @@ class KeptInputs:
                 self._store[video_id] = feats
             if self.visual is not None:
                 rows = self.visual.features(data, data.videos[video_id])
-                self._store[video_id] = replace(
-                    self._store[video_id], frames=to_keyframes(rows, self.keyframes)
-                )
+                self._store[video_id] = replace(self._store[video_id], frames=to_keyframes(rows, self.keyframes))
         return self._store[video_id]
 
     def batch(self, data: Dataset, video_ids: list[str]) -> dict[str, torch.Tensor]:

@@ -99,9 +99,7 @@ class KeptNet(nn.Module):
             n_activities if cfg.score_pool == "activity" else 0,
         )
         self.decoder = decoder
-        self.progress = (
-            1.0  # share of training done, set by kept.training per step (the path temperature's clock)
-        )
+        self.progress = 1.0  # share of training done, set by kept.training per step (the path temperature's clock)
 
     def path_temperature(self) -> float:
         """T of p_r now: annealed over training, its end value at test time."""

@@ -40,9 +40,7 @@ class LMSettings:
         cuda = cfg.device.startswith("cuda")
         full = cfg.decoder_train == "full"
         # auto: a frozen base in bf16 on CUDA; weights that Adam updates stay fp32 (bf16 loses small updates)
-        dtype = (
-            cfg.decoder_dtype if cfg.decoder_dtype != "auto" else ("bf16" if cuda and not full else "fp32")
-        )
+        dtype = cfg.decoder_dtype if cfg.decoder_dtype != "auto" else ("bf16" if cuda and not full else "fp32")
         checkpointing = cfg.decoder_checkpointing == "on" or (cfg.decoder_checkpointing == "auto" and cuda)
         targets = tuple(t.strip() for t in cfg.lora_targets.split(",") if t.strip())
         return cls(DTYPES[dtype], full, cfg.lora_rank, cfg.lora_alpha, targets, checkpointing)

@@ -148,6 +148,4 @@ def test_keypoints_without_frames_or_of_the_wrong_shape(tmp_path: Path):
     save_npy_atomic(path, np.ones((2, 5, 3), dtype=np.float32))
     with pytest.raises(DataError, match=r"T×4×3, got shape \(2, 5, 3\)"):
         load_npy(path, (4, 3))
-    assert load_npy(path, (5, 3)).shape == (2, 5, 3) and sorted(p.name for p in tmp_path.iterdir()) == [
-        "kp.npy"
-    ]
+    assert load_npy(path, (5, 3)).shape == (2, 5, 3) and sorted(p.name for p in tmp_path.iterdir()) == ["kp.npy"]

@@ -18,11 +18,7 @@ def _kinematics(**changes: float) -> dict:
     """Juggling kinematics of an average performer, with `<group>_<phase>_<aspect>=value` changed."""
     kin = {
         g: {
-            p: {
-                "smoothness": 0.06,
-                "steadiness": 0.06,
-                **({"range": 0.5, "timing": 0.2} if ACTION.moves(g, p) else {}),
-            }
+            p: {"smoothness": 0.06, "steadiness": 0.06, **({"range": 0.5, "timing": 0.2} if ACTION.moves(g, p) else {})}
             for p in ACTION.phases
         }
         for g in motion.GROUPS
@@ -33,9 +29,7 @@ def _kinematics(**changes: float) -> dict:
     return kin
 
 
-def _video(
-    vid: str, score: float, split: str = "test", comments: list[str] | None = None, **kin: float
-) -> Video:
+def _video(vid: str, score: float, split: str = "test", comments: list[str] | None = None, **kin: float) -> Video:
     meta = {"kinematics": _kinematics(**kin), "phase_seconds": [0.6, 1.2, 0.6]}
     return Video(
         id=vid, task="adr", split=split, group="Juggling", category="Soccer", performer=vid, score=score,
@@ -75,16 +69,8 @@ def test_small_differences_are_not_stated_and_train_pairs_get_one_reference():
 def test_comment_fallback_without_truth():
     describer = TemplateDescriber()
     plain = [
-        Video(
-            id=v,
-            task="adr",
-            split="test",
-            group="Juggling",
-            category="Soccer",
-            performer=v,
-            score=s,
-            comments=c,
-        )  # fmt: skip
+        Video(id=v, task="adr", split="test", group="Juggling", category="Soccer", performer=v, score=s,
+              comments=c)  # fmt: skip
         for v, s, c in (("a", 3.0, ["Knees cave in."]), ("b", 6.0, []))
     ]
     text = describer.describe(*plain)

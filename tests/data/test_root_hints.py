@@ -13,9 +13,7 @@ from adrbench.cli.main import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _adrbench(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str]:
+def _adrbench(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     """Run `adrbench ARGS` through the console entry point: (exit code, stderr)."""
     monkeypatch.setattr(sys, "argv", ["adrbench", *args])
     with pytest.raises(SystemExit) as info:
@@ -46,9 +44,7 @@ def test_a_data_root_one_level_too_high_names_the_folder_to_pass(
     else:
         target.parent.mkdir(parents=True)
         target.write_text("{}")
-    code, err = _adrbench(
-        monkeypatch, capsys, "run", "--model", "mean", "--task", task, "--data-root", str(tmp_path)
-    )
+    code, err = _adrbench(monkeypatch, capsys, "run", "--model", "mean", "--task", task, "--data-root", str(tmp_path))
     assert code == 2
     assert f"--data-root {tmp_path} holds {inner}/: pass {tmp_path / inner}" in err
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "runs").exists()
@@ -67,8 +63,6 @@ def test_an_audit_folder_one_level_too_high_names_the_folder_to_pass(
 def test_the_format_hint_of_an_empty_root_names_a_page_that_ships(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], task: str
 ) -> None:
-    code, err = _adrbench(
-        monkeypatch, capsys, "run", "--model", "mean", "--task", task, "--data-root", str(tmp_path)
-    )
+    code, err = _adrbench(monkeypatch, capsys, "run", "--model", "mean", "--task", task, "--data-root", str(tmp_path))
     assert code == 2 and f"see docs/{task}-format.md" in err
     assert (REPO / "docs" / f"{task}-format.md").is_file()

@@ -113,9 +113,7 @@ def test_explain_command(tiny_pairs, trained: Path, tmp_path: Path, monkeypatch)
     assert result.output.count("chosen: ") == 2 and "entropy" in result.output
 
 
-def test_reasoning_figure_leaves_the_callers_matplotlib_alone(
-    tiny_pairs, trained: Path, tmp_path: Path
-) -> None:
+def test_reasoning_figure_leaves_the_callers_matplotlib_alone(tiny_pairs, trained: Path, tmp_path: Path) -> None:
     import matplotlib
 
     before = matplotlib.get_backend()

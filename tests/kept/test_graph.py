@@ -72,9 +72,7 @@ def test_activity_readout_starts_at_the_mean_and_weighs_keypoints_per_action() -
     an action's query is learnt, only that action's scores move."""
     p = len(BODY.joints)
     torch.manual_seed(0)
-    kwargs = dict(
-        traj_dim=10, n_joints=p, d=16, heads=2, skeleton_adj=skeleton_adjacency(p, BODY.edges), tau=0.0
-    )
+    kwargs = dict(traj_dim=10, n_joints=p, d=16, heads=2, skeleton_adj=skeleton_adjacency(p, BODY.edges), tau=0.0)
     pooled = KeypointGraph(**kwargs, use_gnn=True, n_outputs=1, n_activities=3)
     plain = KeypointGraph(**kwargs, use_gnn=True, n_outputs=1)
     plain.load_state_dict({k: v for k, v in pooled.state_dict().items() if not k.startswith("pool.")})

@@ -168,9 +168,7 @@ def test_rank_0_trains_only_the_trunk_and_full_trains_the_lm_at_its_own_rate(tin
     assert not any(p.requires_grad for p in lm.parameters())
     assert not any("lora_" in n for n, _ in lm.named_parameters())
     groups = param_groups(net, frozen.cfg)
-    assert len(groups) == 1 and len(groups[0]["params"]) == sum(
-        1 for p in net.parameters() if p.requires_grad
-    )
+    assert len(groups) == 1 and len(groups[0]["params"]) == sum(1 for p in net.parameters() if p.requires_grad)
     state = lm.state_dict()
     assert all(torch.equal(state[k], w) for k, w in _base(qwen).items())
 
@@ -205,9 +203,7 @@ def test_bad_decoder_options_are_one_line_errors(args: dict[str, str], message: 
 
 
 def test_lora_targets_that_match_nothing(tiny_pairs, qwen: Path) -> None:
-    with pytest.raises(
-        ConfigError, match="lora_targets=c_attn match no module of the decoder; its projections: .*q_proj"
-    ):
+    with pytest.raises(ConfigError, match="lora_targets=c_attn match no module of the decoder; its projections: .*q_proj"):
         KeptModel(**_args(qwen, lora_targets="c_attn")).fit(tiny_pairs, seed=0)
 
 
