@@ -21,7 +21,7 @@ from sklearn.linear_model import LassoCV, LogisticRegressionCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from adrbench.data.angle_measures import MEASURES, cell_measures, group_angles
+from adrbench.data.angle_measures import MEASURES, cell_measures, filled_angles, group_angles, window_measures
 from adrbench.dataset import Dataset
 from adrbench.evaluate import evaluate
 from adrbench.features.pose import pose_summary
@@ -114,8 +114,7 @@ def label_ceiling(data: Dataset, split: str = "test") -> dict[str, float | None]
     from adrbench.data.synth.fitnessaqa_synth import PREVALENCE
 
     labels = {
-        v.id: {n: int(p < PREVALENCE[n]) for n, p in v.meta["skill_by_error"].items()}
-        for v in data.videos_of(split)
+        v.id: {n: int(p < PREVALENCE[n]) for n, p in v.meta["skill_by_error"].items()} for v in data.videos_of(split)
     }
     return _label_f1(data, split, labels)
 
@@ -216,13 +215,10 @@ def _thirds(data: Dataset, video: Video) -> np.ndarray:
     know nothing of the action's phases or decisive cells."""
     kp = data.keypoints(video.id)
     edges = np.linspace(0, len(kp), 4).astype(int)
-    return np.concatenate(
-        [
-            cell_measures(group_angles(kp, data.skeleton, group), int(edges[i]), int(edges[i + 1]))
-            for group in data.skeleton.groups
-            for i in range(3)
-        ]
-    )
+    thirds = [(int(edges[i]), int(edges[i + 1])) for i in range(3)]
+    angles = filled_angles(kp, data.skeleton)
+    groups = data.skeleton.groups.values()
+    return np.concatenate([window_measures(angles[:, list(m)], thirds).mean(axis=1).ravel() for m in groups])
 
 
 def lasso_thirds(data: Dataset, split: str = "test") -> dict[str, float]:
@@ -244,9 +240,7 @@ def lasso_per_group(
         if not te:
             continue
         model = make_pipeline(StandardScaler(), LassoCV(cv=5, max_iter=20000))
-        model.fit(
-            np.stack([features(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64)
-        )
+        model.fit(np.stack([features(data, v) for v in tr]), np.array([v.score for v in tr], dtype=np.float64))
         out.update(
             zip(
                 [v.id for v in te],

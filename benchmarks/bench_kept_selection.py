@@ -34,6 +34,7 @@ from adrbench.tasks import get_task
 from kept.config import KeptConfig
 from kept.features import KeptInputs, node_measures
 
+DEFAULT = {"selection": "straight_through", "entropy_weight": "0.1"}  # the default scheme, spelt out
 #: scheme name → KEPT options (entropy_weight given explicitly, so a changed default cannot move a row).
 SCHEMES: dict[str, dict[str, str]] = {
     "mixture": {"selection": "mixture", "entropy_weight": "0"},
@@ -44,39 +45,14 @@ SCHEMES: dict[str, dict[str, str]] = {
         "path_temp_end": "0.05",
     },
     "straight_through": {"selection": "straight_through", "entropy_weight": "0"},
-    "straight_through-e0.1": {"selection": "straight_through", "entropy_weight": "0.1"},
+    "straight_through-e0.1": DEFAULT,
     "gumbel-e0.1": {"selection": "gumbel", "entropy_weight": "0.1"},
-    # not a selection scheme: the default one with an action-specific keypoint readout (KeptConfig.score_pool)
-    "straight_through-e0.1-pool": {
-        "selection": "straight_through",
-        "entropy_weight": "0.1",
-        "score_pool": "activity",
-    },
-    # not a selection scheme: the default one with angle measures in the tree nodes (KeptConfig.node_measures)
-    "straight_through-e0.1-measures": {
-        "selection": "straight_through",
-        "entropy_weight": "0.1",
-        "node_measures": "true",
-    },
-    "straight_through-e0.1-measures-pool": {
-        "selection": "straight_through",
-        "entropy_weight": "0.1",
-        "node_measures": "true",
-        "score_pool": "activity",
-    },
-    "straight_through-e0.1-measures-credit": {
-        "selection": "straight_through",
-        "entropy_weight": "0.1",
-        "node_measures": "true",
-        "path_credit": "1",
-    },
-    "straight_through-e0.1-measures-small": {
-        "selection": "straight_through",
-        "entropy_weight": "0.1",
-        "node_measures": "true",
-        "d": "16",
-        "dropout": "0.5",
-    },
+    # not selection schemes: the default one with other options (KeptConfig.score_pool, node_measures, ...)
+    "straight_through-e0.1-pool": {**DEFAULT, "score_pool": "activity"},
+    "straight_through-e0.1-measures": {**DEFAULT, "node_measures": "true"},
+    "straight_through-e0.1-measures-pool": {**DEFAULT, "node_measures": "true", "score_pool": "activity"},
+    "straight_through-e0.1-measures-credit": {**DEFAULT, "node_measures": "true", "path_credit": "1"},
+    "straight_through-e0.1-measures-small": {**DEFAULT, "node_measures": "true", "d": "16", "dropout": "0.5"},
 }
 #: --validation → (data seed, task args, split scored)
 VALIDATION: dict[str, tuple[int, dict[str, str], str]] = {
@@ -110,7 +86,7 @@ def reference_levels(validation: str) -> dict[str, float | None]:
     lasso per sub-activity on everything KEPT's pose stream reads (how much of it reaches KEPT's inputs)."""
     data_seed, task_args, split = VALIDATION[validation]
     data = get_task("adr-synth").load(None, data_seed, True, **task_args)
-    inputs = KeptInputs(KeptConfig.keyframes, KeptConfig.segments)
+    inputs = KeptInputs.for_config(KeptConfig())
 
     def kept_inputs(data: Dataset, video: Video) -> np.ndarray:
         views = inputs.get(data, video.id)
@@ -118,9 +94,7 @@ def reference_levels(validation: str) -> dict[str, float | None]:
 
     references: dict[str, Callable[[Dataset, str], dict[str, float]]] = {
         "lasso on joint measures per third of the clip": calibration.lasso_thirds,
-        "lasso on KEPT's inputs (frames, nodes, joints)": partial(
-            calibration.lasso_per_group, features=kept_inputs
-        ),
+        "lasso on KEPT's inputs (frames, nodes, joints)": partial(calibration.lasso_per_group, features=kept_inputs),
         "lasso on KEPT's node measures (node_measures=true)": partial(
             calibration.lasso_per_group,
             features=lambda d, v: node_measures(d.keypoints(v.id), d.skeleton, KeptConfig.keyframes).ravel(),
@@ -172,9 +146,7 @@ def main() -> None:
     )
     print(
         "reference scorers' ρ on this split: "
-        + ", ".join(
-            f"{name} {rho:.3f}" for name, rho in reference_levels(args.validation).items() if rho is not None
-        )
+        + ", ".join(f"{name} {rho:.3f}" for name, rho in reference_levels(args.validation).items() if rho is not None)
     )
     print(
         "same-pair chance is per scheme (Σ f² of its own path frequencies): "

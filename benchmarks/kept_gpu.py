@@ -203,7 +203,7 @@ def measure(args: argparse.Namespace, decoder: str, data: Any, loaded: float) ->
     cfg = KeptConfig(d=args.d, heads=args.heads, depth=args.depth, batch=args.batch or max(BATCHES),
                      device=args.device, text_encoder=args.text_encoder, decoder=decoder)  # fmt: skip
     start = time.perf_counter()
-    state, tt = prepare(cfg, data, 0, KeptInputs(cfg.keyframes, cfg.segments, measures=cfg.node_measures))
+    state, tt = prepare(cfg, data, 0, KeptInputs.for_config(cfg))
     prepared = time.perf_counter() - start
     lm = state.net.decoder.lm
     settings = (

@@ -55,9 +55,7 @@ class KeptModel(Model):
         self.batch_size = DECODE_BATCH
         self.state: KeptState | None = None
         self.history: list[dict[str, float]] = []
-        self._features = KeptInputs(
-            self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual, measures=self.cfg.node_measures
-        )
+        self._features = KeptInputs.for_config(self.cfg)
         self._encoded: dict[str, dict[str, Any]] = {}
 
     def config(self) -> dict[str, Any]:
@@ -247,9 +245,7 @@ class KeptModel(Model):
         self.state = loaded
         # the checkpoint decides the network; how to decode and where to run stay the caller's choice
         self.cfg = replace(loaded.net.cfg, **{f: getattr(self.cfg, f) for f in INFERENCE_FIELDS})
-        self._features = KeptInputs(
-            self.cfg.keyframes, self.cfg.segments, visual=self.cfg.visual, measures=self.cfg.node_measures
-        )
+        self._features = KeptInputs.for_config(self.cfg)
         saved = loaded.meta.get("visual")
         if saved is not None and saved["fingerprint"] != self._features.visual_fingerprint():
             raise DataError(

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import torch
 
-from adrbench.data.angle_measures import MEASURES, group_angles, window_measures
+from adrbench.data.angle_measures import MEASURES, filled_angles, window_measures
 from adrbench.data.kinematics import N_STATS, joint_statistics
 from adrbench.dataset import Dataset, Skeleton
 from adrbench.errors import ConfigError
@@ -34,6 +34,7 @@ from adrbench.features.cache import FeatureCache, array_hash, cache_key
 from adrbench.features.extract import FeatureExtractor
 from adrbench.features.spec import FeatureSpec
 from adrbench.jsonl import dumps
+from kept.config import KeptConfig
 
 INPUTS_VERSION = 1  # bump when video_features changes its output for the same keypoints
 
@@ -71,10 +72,11 @@ def node_measures(keypoints: np.ndarray, skeleton: Skeleton, keyframes: int) -> 
     """N×J×G·4 angle measures (adrbench.data.angle_measures: range, onset, tremor, wobble) of each group's joints
     in each keyframe's window, zero-padded like the node statistics."""
     windows = measure_windows(len(keypoints), keyframes)
+    angles = filled_angles(keypoints, skeleton)  # once per video, sliced per group
     size = group_size(skeleton)
     out = np.zeros((keyframes, len(skeleton.groups), size * len(MEASURES)), dtype=np.float32)
-    for j, group in enumerate(skeleton.groups):
-        block = window_measures(group_angles(keypoints, skeleton, group), windows).reshape(keyframes, -1)
+    for j, members in enumerate(skeleton.groups.values()):
+        block = window_measures(angles[:, list(members)], windows).reshape(keyframes, -1)
         out[:, j, : block.shape[1]] = block
     return out
 
@@ -143,6 +145,11 @@ class KeptInputs:
         self.visual = (
             FeatureExtractor(FeatureSpec("visual", keyframes, visual), self.cache) if visual else None
         )
+
+    @classmethod
+    def for_config(cls, cfg: KeptConfig, cache: FeatureCache | None = None) -> KeptInputs:
+        """The inputs a network of `cfg` reads (its N, S, visual encoder and node measures)."""
+        return cls(cfg.keyframes, cfg.segments, cache, visual=cfg.visual, measures=cfg.node_measures)
 
     def visual_fingerprint(self) -> str | None:
         """The visual encoder's fingerprint (hub name and revision, or a hash of the folder's files)."""

@@ -124,8 +124,8 @@ class KeptNet(nn.Module):
         """
         f_v = self.visual(self.norm_frames(feats["frames"])) + self.activity(feats["activity"])[:, None]
         f_v2 = self.video_map(f_v)  # f'_V
-        credit = self.credit is not None and self.training
-        logits, proj, own = self.scorer(self.norm_nodes(feats["nodes"]), f_v2, own=credit)
+        want_own = self.credit is not None and self.training
+        logits, proj, own = self.scorer(self.norm_nodes(feats["nodes"]), f_v2, own=want_own)
         q, p = torch.sigmoid(logits), path_distribution(logits, self.path_temperature())
         best = p.argmax(dim=-1)
         if self.training or self.cfg.selection == "mixture":
@@ -140,7 +140,7 @@ class KeptNet(nn.Module):
             "weight": p.gather(1, best[:, None]).squeeze(1),
             "entropy": normalised_entropy(p),
         }
-        if self.credit is not None and own is not None:  # B×L×n_outputs: what each path alone says
+        if self.credit is not None and own is not None:  # (own only when credit is on) B×L×n_outputs: what each path alone says
             head = self.credit(feats["activity"]).view(len(own), -1, own.shape[-1] + 1)  # B×outputs×(d+1)
             out["path_out"] = torch.einsum("bld,bod->blo", own, head[..., :-1]) + head[:, None, :, -1]
         if self.alignment is not None:

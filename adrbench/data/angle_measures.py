@@ -19,9 +19,9 @@ _ONSETS = np.linspace(0.0, 0.45, 46)
 _LOWPASS = signal.butter(4, 6.0, fs=30.0)
 
 
-def group_angles(keypoints: np.ndarray, skeleton: Skeleton, group: str) -> np.ndarray:
-    """T×G joint angles (rad) of a group's G joints, gaps (missing keypoints) linearly interpolated."""
-    angles = joint_angles(keypoints, skeleton)[:, list(skeleton.groups[group])]
+def filled_angles(keypoints: np.ndarray, skeleton: Skeleton) -> np.ndarray:
+    """T×P joint angles (rad, `kinematics.joint_angles`), gaps (missing keypoints) linearly interpolated."""
+    angles = joint_angles(keypoints, skeleton)
     t = np.arange(len(angles))
     out = np.zeros_like(angles)
     for s in range(angles.shape[1]):
@@ -29,6 +29,11 @@ def group_angles(keypoints: np.ndarray, skeleton: Skeleton, group: str) -> np.nd
         if ok.any():
             out[:, s] = np.interp(t, t[ok], angles[ok, s])
     return out
+
+
+def group_angles(keypoints: np.ndarray, skeleton: Skeleton, group: str) -> np.ndarray:
+    """T×G filled joint angles (rad) of one group's G joints."""
+    return filled_angles(keypoints, skeleton)[:, list(skeleton.groups[group])]
 
 
 def window_measures(angles: np.ndarray, windows: Sequence[tuple[int, int]]) -> np.ndarray:
