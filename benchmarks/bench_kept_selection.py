@@ -51,7 +51,20 @@ SCHEMES: dict[str, dict[str, str]] = {
     "straight_through-e0.1-pool": {**DEFAULT, "score_pool": "activity"},
     "straight_through-e0.1-measures": {**DEFAULT, "node_measures": "true"},
     "straight_through-e0.1-measures-pool": {**DEFAULT, "node_measures": "true", "score_pool": "activity"},
-    "straight_through-e0.1-measures-credit": {**DEFAULT, "node_measures": "true", "path_credit": "1"},
+    "straight_through-e0.1-measures-credit": {
+        **DEFAULT,
+        "node_measures": "true",
+        "path_credit": "1",
+        "path_credit_by": "video",
+    },
+    "straight_through-e0.1-measures-credit-action": {**DEFAULT, "node_measures": "true", "path_credit": "1"},
+    "straight_through-e0.3-measures-credit-action": {
+        **DEFAULT,
+        "entropy_weight": "0.3",
+        "node_measures": "true",
+        "path_credit": "1",
+    },
+    "straight_through-e0.1-measures-credit3-action": {**DEFAULT, "node_measures": "true", "path_credit": "3"},
     "straight_through-e0.1-measures-small": {**DEFAULT, "node_measures": "true", "d": "16", "dropout": "0.5"},
 }
 #: --validation → (data seed, task args, split scored)

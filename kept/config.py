@@ -43,6 +43,7 @@ class KeptConfig:
     # path credit (issue 16, not in the paper): an action's linear read-out of every path's own f'_M(l) predicts
     # the score, and p_r is taught, by cross-entropy at this weight, the path whose read-out erred least
     path_credit: float = 0.0
+    path_credit_by: str = "action"  # whose least error names that path: action (the batch's videos of one action) | video
     # the tree nodes' statistics: per joint, (a, v, x, y, z) at the keyframe, plus (node_measures) the range,
     # onset, tremor and wobble of its angle in the keyframe's third of the clip (kept.features)
     node_measures: bool = False
@@ -86,6 +87,8 @@ class KeptConfig:
             raise ConfigError(f"kept: selection must be {' | '.join(SELECTIONS)}, got {self.selection!r}")
         if min(self.path_temp_start, self.path_temp_end) <= 0 or min(self.entropy_weight, self.path_credit) < 0:
             raise ConfigError("kept: path_temp_start, path_temp_end must be > 0; entropy_weight, path_credit >= 0")
+        if self.path_credit_by not in ("action", "video"):
+            raise ConfigError(f"kept: path_credit_by must be action or video, not {self.path_credit_by!r}")
         if self.keyframes % self.segments:
             raise ConfigError(
                 f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -85,6 +87,8 @@ class KeptNet(nn.Module):
         self.credit = nn.Embedding(n_activities + 1, (d + 1) * n_outputs) if cfg.path_credit > 0 else None
         if self.credit is not None:
             nn.init.normal_(self.credit.weight, std=d**-0.5)
+            # per action, a running mean of each path's read-out error (NaN: not seen yet), in the resume state
+            self.register_buffer("credit_error", torch.full((n_activities + 1, len(self.scorer.paths)), math.nan))
         self.alignment = None if cfg.no_comment else ExpertAlignment(text_dim, d, cfg.heads)
         self.graph = KeypointGraph(
             traj_dim,

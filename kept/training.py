@@ -141,7 +141,8 @@ class Objective(nn.Module):
 
     def path_credit(self, enc: dict[str, torch.Tensor], batch: dict) -> torch.Tensor:
         """Each path's own read-out trained on the score (or labels), plus −log p_r of the path whose read-out
-        erred least on this video: Q learns which joint groups explain a score, from the nodes alone."""
+        erred least (path_credit_by: on the batch's videos of the same action, so both videos of a pair are taught
+        one path, as L_KL wants; or on this video alone): Q learns which joint groups explain a score."""
         path_out = enc["path_out"]  # B×L×outputs
         if self.classify:
             labels = batch["labels"].float()[:, None].expand_as(path_out)
@@ -155,9 +156,30 @@ class Objective(nn.Module):
             err = (torch.sigmoid(path_out[..., 0]) - scores.nan_to_num()[:, None]) ** 2
         if not has.any():
             return path_out.sum() * 0.0
-        best = err.detach().argmin(dim=-1)
+        if self.cfg.path_credit_by == "action":
+            best = credit_target(err.detach(), has, batch["feats"]["activity"], self.net.credit_error)
+        else:
+            best = err.detach().argmin(dim=-1)
         choice = -torch.log(enc["p"].gather(1, best[:, None]).squeeze(1) + 1e-8)
         return err[has].mean() + choice[has].mean()
+
+
+@torch.no_grad()
+def credit_target(
+    err: torch.Tensor, has: torch.Tensor, groups: torch.Tensor, running: torch.Tensor, keep: float = 0.9
+) -> torch.Tensor:
+    """Per video, the path (of B×L errors) to teach p_r: the least error, per action (`groups`, B ids), of a
+    running mean over batches (`running`, actions×L, updated in place: this batch's mean over the action's
+    scored videos weighs 1 − keep), so that every video of an action, and both of a pair, are taught one path
+    that does not change with the batch."""
+    known = has.to(err.dtype)
+    total = err.new_zeros(running.shape).index_add(0, groups, err * known[:, None])
+    count = err.new_zeros(len(running)).index_add(0, groups, known)
+    seen = count > 0
+    mean = total[seen] / count[seen, None]
+    old = running[seen]
+    running[seen] = torch.where(torch.isnan(old), mean, keep * old + (1.0 - keep) * mean)
+    return running.nan_to_num(math.inf).argmin(dim=-1)[groups]
 
 
 def to_device(batch: dict, device: str) -> dict:

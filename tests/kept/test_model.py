@@ -86,6 +86,7 @@ def test_options_are_parsed_and_checked() -> None:
         {"no_comment": "1", "no_residual": "1", "depth": "3"},
         {"no_semantic": "1", "selection": "straight_through", "depth": "5"},
         {"node_measures": "true", "path_credit": "1"},
+        {"node_measures": "true", "path_credit": "1", "path_credit_by": "video"},
     ],
 )
 def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
@@ -376,3 +377,20 @@ def test_killed_training_resumes_after_its_last_epoch(tiny_pairs, tmp_path: Path
     ]
     assert len(resumed.history) == 3 and resumed.history == whole.history
     assert _dump(resumed.predict(tiny_pairs, tiny_pairs.items("test"))) == expected
+
+
+def test_credit_target_is_one_path_per_action() -> None:
+    from kept.training import credit_target
+
+    # four videos × three paths; videos 0, 1, 3 are action 1, video 2 is action 2; video 3 has no score
+    err = torch.tensor([[0.1, 0.5, 0.9], [0.9, 0.2, 0.8], [0.7, 0.6, 0.1], [0.0, 9.0, 9.0]])
+    has = torch.tensor([True, True, True, False])
+    groups = torch.tensor([1, 1, 2, 1])
+    running = torch.full((3, 3), float("nan"))
+    # first batch: action 1's mean over its scored videos (0.5, 0.35, 0.85) → path 1, for all its videos
+    assert credit_target(err, has, groups, running).tolist() == [1, 1, 2, 1]
+    assert torch.allclose(running[1], torch.tensor([0.5, 0.35, 0.85])) and running[0].isnan().all()
+    # a later batch where path 0 is best for action 1 moves the running mean by a tenth only: still path 1
+    later = torch.tensor([[0.0, 0.6, 0.9]])
+    assert credit_target(later, torch.tensor([True]), torch.tensor([1]), running).tolist() == [1]
+    assert torch.allclose(running[1], torch.tensor([0.45, 0.375, 0.855]))
