@@ -54,6 +54,8 @@ class Standardise(nn.Module):
 class KeptNet(nn.Module):
     """All of KEPT's parameters; `encode` runs the per-video part once per video, the decoder runs per pair."""
 
+    credit_error: torch.Tensor  # a buffer, only with path_credit (see __init__)
+
     def __init__(
         self,
         cfg: KeptConfig,
