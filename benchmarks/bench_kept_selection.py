@@ -65,6 +65,20 @@ SCHEMES: dict[str, dict[str, str]] = {
         "path_credit": "1",
     },
     "straight_through-e0.1-measures-credit3-action": {**DEFAULT, "node_measures": "true", "path_credit": "3"},
+    "straight_through-e0.1-measures-credit-action-anneal": {
+        **DEFAULT,
+        "node_measures": "true",
+        "path_credit": "1",
+        "path_temp_start": "1",
+        "path_temp_end": "0.1",
+    },
+    "straight_through-e0.1-measures-credit-action-anneal0.05": {
+        **DEFAULT,
+        "node_measures": "true",
+        "path_credit": "1",
+        "path_temp_start": "1",
+        "path_temp_end": "0.05",
+    },
     "straight_through-e0.1-measures-small": {**DEFAULT, "node_measures": "true", "d": "16", "dropout": "0.5"},
 }
 #: --validation → (data seed, task args, split scored)

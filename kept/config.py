@@ -42,11 +42,11 @@ class KeptConfig:
     entropy_weight: float = 0.1  # weight of the mean normalised entropy of p_r in the loss (sharpens the choice)
     # path credit (issue 16, not in the paper): an action's linear read-out of every path's own f'_M(l) predicts
     # the score, and p_r is taught, by cross-entropy at this weight, the path whose read-out erred least
-    path_credit: float = 0.0
-    path_credit_by: str = "action"  # whose least error names that path: action (the batch's videos of one action) | video
+    path_credit: float = 0.0  # weight of path credit (0: off; kept-credit: 1)
+    path_credit_by: str = "action"  # least error of: action (a running mean over its videos) | video (its own)
     # the tree nodes' statistics: per joint, (a, v, x, y, z) at the keyframe, plus (node_measures) the range,
     # onset, tremor and wobble of its angle in the keyframe's third of the clip (kept.features)
-    node_measures: bool = False
+    node_measures: bool = False  # nodes also carry each joint's angle measures around the keyframe
     score_pool: str = "mean"  # FC(ℋ_s) reads: mean (the keypoints' mean) | activity (an action-specific query)
     decoder: str = (
         "tiny"  # "tiny" (GPT-2 shape, cross-attention, MiniLM WordPiece) or an HF causal LM name/path

@@ -1,4 +1,4 @@
-"""KEPT's ablations as named models (rows of the paper's Tables 2-4 and 6), for the model registry.
+"""KEPT's ablations as named models (rows of the paper's Tables 2-4 and 6), and kept-credit, for the model registry.
 
 Each is `kept` with some options preset; `--model-arg` can still override them.
 """
@@ -18,11 +18,14 @@ VARIANTS: dict[str, dict[str, str]] = {
     "kept-depth3": {"depth": "3"},  # Table 6
     "kept-depth5": {"depth": "5"},
     "kept-depth6": {"depth": "6"},
+    # not in the paper (issue 16, docs/kept.md "Path credit"): the tree search taught, per action, the path whose
+    # own read-out explains the scores best, from nodes that carry the joint-angle measures; T annealed to 0.05
+    "kept-credit": {"node_measures": "true", "path_credit": "1", "path_temp_start": "1", "path_temp_end": "0.05"},
 }
 
 
 def _variant(name: str, preset: dict[str, str]) -> type[KeptModel]:
-    attrs: dict[str, Any] = {"name": name, "defaults": preset, "__doc__": f"KEPT with {preset} (ablation)."}
+    attrs: dict[str, Any] = {"name": name, "defaults": preset, "__doc__": f"KEPT with {preset}."}
     return type(name.replace("-", "_").title().replace("_", ""), (KeptModel,), attrs)
 
 
@@ -34,3 +37,4 @@ KeptNoResidual = _variant("kept-no-residual", VARIANTS["kept-no-residual"])
 KeptDepth3 = _variant("kept-depth3", VARIANTS["kept-depth3"])
 KeptDepth5 = _variant("kept-depth5", VARIANTS["kept-depth5"])
 KeptDepth6 = _variant("kept-depth6", VARIANTS["kept-depth6"])
+KeptCredit = _variant("kept-credit", VARIANTS["kept-credit"])

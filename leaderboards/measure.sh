@@ -22,7 +22,7 @@ for model in mean nn magr fineparser kept; do
   run fitnessaqa-synth "$model"
 done
 for model in kept-no-comment kept-no-gnn kept-no-kl kept-no-semantic kept-no-residual \
-             kept-depth3 kept-depth5 kept-depth6; do
+             kept-depth3 kept-depth5 kept-depth6 kept-credit; do
   run adr-synth "$model" --orders both
 done
 for done in "$runs"/*/*; do  # a re-measured entry replaces the stored ones of the same name (every seed)

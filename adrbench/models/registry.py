@@ -20,6 +20,7 @@ BUILTIN_MODELS: dict[str, str] = {
     "kept-depth3": "kept.variants:KeptDepth3",
     "kept-depth5": "kept.variants:KeptDepth5",
     "kept-depth6": "kept.variants:KeptDepth6",
+    "kept-credit": "kept.variants:KeptCredit",  # not in the paper: path credit (issue 16)
     "magr": "baselines.magr:MagrModel",
     "fineparser": "baselines.fineparser:FineParserModel",
     "openai-compatible": "baselines.lvlm.adapters:OpenAICompatibleModel",
