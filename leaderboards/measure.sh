@@ -16,13 +16,13 @@ run() {  # run TASK MODEL [ARGS...]: one run folder per (task, model); a trained
   esac
   echo "done: $task $model"
 }
-for model in mean nn magr fineparser kept; do
+for model in mean nn magr fineparser kept kept-credit; do
   run adr-synth "$model" --orders both
   run jigsaws-synth "$model"
   run fitnessaqa-synth "$model"
 done
 for model in kept-no-comment kept-no-gnn kept-no-kl kept-no-semantic kept-no-residual \
-             kept-depth3 kept-depth5 kept-depth6 kept-credit; do
+             kept-depth3 kept-depth5 kept-depth6; do
   run adr-synth "$model" --orders both
 done
 for done in "$runs"/*/*; do  # a re-measured entry replaces the stored ones of the same name (every seed)
