@@ -33,8 +33,10 @@ from adrbench.runs import RunConfig
 from adrbench.tasks import get_task
 from kept.config import KeptConfig
 from kept.features import KeptInputs, node_measures
+from kept.variants import VARIANTS
 
 DEFAULT = {"selection": "straight_through", "entropy_weight": "0.1"}  # the default scheme, spelt out
+CREDIT = {**DEFAULT, "node_measures": "true", "path_credit": "1"}  # path credit per action (docs/kept.md)
 #: scheme name → KEPT options (entropy_weight given explicitly, so a changed default cannot move a row).
 SCHEMES: dict[str, dict[str, str]] = {
     "mixture": {"selection": "mixture", "entropy_weight": "0"},
@@ -51,34 +53,12 @@ SCHEMES: dict[str, dict[str, str]] = {
     "straight_through-e0.1-pool": {**DEFAULT, "score_pool": "activity"},
     "straight_through-e0.1-measures": {**DEFAULT, "node_measures": "true"},
     "straight_through-e0.1-measures-pool": {**DEFAULT, "node_measures": "true", "score_pool": "activity"},
-    "straight_through-e0.1-measures-credit": {
-        **DEFAULT,
-        "node_measures": "true",
-        "path_credit": "1",
-        "path_credit_by": "video",
-    },
-    "straight_through-e0.1-measures-credit-action": {**DEFAULT, "node_measures": "true", "path_credit": "1"},
-    "straight_through-e0.3-measures-credit-action": {
-        **DEFAULT,
-        "entropy_weight": "0.3",
-        "node_measures": "true",
-        "path_credit": "1",
-    },
-    "straight_through-e0.1-measures-credit3-action": {**DEFAULT, "node_measures": "true", "path_credit": "3"},
-    "straight_through-e0.1-measures-credit-action-anneal": {
-        **DEFAULT,
-        "node_measures": "true",
-        "path_credit": "1",
-        "path_temp_start": "1",
-        "path_temp_end": "0.1",
-    },
-    "straight_through-e0.1-measures-credit-action-anneal0.05": {
-        **DEFAULT,
-        "node_measures": "true",
-        "path_credit": "1",
-        "path_temp_start": "1",
-        "path_temp_end": "0.05",
-    },
+    "straight_through-e0.1-measures-credit": {**CREDIT, "path_credit_by": "video"},
+    "straight_through-e0.1-measures-credit-action": CREDIT,
+    "straight_through-e0.3-measures-credit-action": {**CREDIT, "entropy_weight": "0.3"},
+    "straight_through-e0.1-measures-credit3-action": {**CREDIT, "path_credit": "3"},
+    "straight_through-e0.1-measures-credit-action-anneal": {**CREDIT, "path_temp_start": "1", "path_temp_end": "0.1"},
+    "straight_through-e0.1-measures-credit-action-anneal0.05": {**DEFAULT, **VARIANTS["kept-credit"]},  # kept-credit
     "straight_through-e0.1-measures-small": {**DEFAULT, "node_measures": "true", "d": "16", "dropout": "0.5"},
 }
 #: --validation → (data seed, task args, split scored)

@@ -141,8 +141,8 @@ class Objective(nn.Module):
 
     def path_credit(self, enc: dict[str, torch.Tensor], batch: dict) -> torch.Tensor:
         """Each path's own read-out trained on the score (or labels), plus −log p_r of the path whose read-out
-        erred least (path_credit_by: on the batch's videos of the same action, so both videos of a pair are taught
-        one path, as L_KL wants; or on this video alone): Q learns which joint groups explain a score."""
+        erred least (path_credit_by: `credit_target`'s running mean over the action's videos, so both videos of a
+        pair are taught one path, as L_KL wants; or on this video alone): Q learns which joints explain a score."""
         path_out = enc["path_out"]  # B×L×outputs
         if self.classify:
             labels = batch["labels"].float()[:, None].expand_as(path_out)
