@@ -21,7 +21,7 @@ from sklearn.linear_model import LassoCV, LogisticRegressionCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from adrbench.data.angle_measures import MEASURES, cell_measures, filled_angles, group_angles, window_measures
+from adrbench.data.angle_measures import MEASURES, cell_measures, filled_angles, window_measures
 from adrbench.dataset import Dataset
 from adrbench.evaluate import evaluate
 from adrbench.features.pose import pose_summary
@@ -192,9 +192,11 @@ def decisive_oracle(data: Dataset, split: str = "test") -> dict[str, float]:
             kp = data.keypoints(v.id)
             bounds = [b - int(v.meta.get("first_frame", 0)) for b in v.meta["phase_frames"]]
             row = [keypoint_noise(kp)]
+            angles = filled_angles(kp, data.skeleton)  # once per video, sliced per cell's group
             for group, phase, aspect in v.meta["decisive"]:
                 p = v.meta["phases"].index(phase)
-                measures = cell_measures(group_angles(kp, data.skeleton, group), bounds[p], bounds[p + 1])
+                members = list(data.skeleton.groups[group])
+                measures = cell_measures(angles[:, members], bounds[p], bounds[p + 1])
                 row.append(measures[MEASURES.index(aspect)])
             rows.append(row)
         return np.asarray(rows, dtype=np.float64)

@@ -94,22 +94,9 @@ class Objective(nn.Module):
         use_comments = not cfg.no_comment and not cfg.no_semantic and cfg.alpha1 > 0
         enc = net.encode(batch["feats"], batch["comments"] if use_comments else None, batch["comment_mask"])
         parts: dict[str, torch.Tensor] = {}
-        if self.classify:
-            labels = batch["labels"].float()
-            known = labels >= 0
-            # errors are rare: positives weigh neg/pos of the training labels so the heads do not always say "no"
-            known_f = known.to(labels.dtype)
-            weight = self.label_weight if self.label_weight is not None else torch.ones(labels.shape[-1])
-            per = F.binary_cross_entropy_with_logits(
-                enc["out"], labels.clamp_min(0), reduction="none", pos_weight=weight.to(labels.device)
-            )
-            parts["score"] = (per * known_f).sum() / known_f.sum().clamp_min(1.0)
-        else:
-            known = ~torch.isnan(batch["scores"])
-            pred = torch.sigmoid(enc["out"][:, 0])
-            parts["score"] = (
-                F.mse_loss(pred[known], batch["scores"][known]) if known.any() else pred.sum() * 0.0
-            )
+        # errors are rare: positives weigh neg/pos of the training labels so the heads do not always say "no"
+        per, known = self.item_errors(enc["out"], batch, self.label_weight)
+        parts["score"] = (per * known).sum() / known.sum().clamp_min(1.0)
         total = parts["score"]
         if "path_out" in enc:
             parts["credit"] = self.path_credit(enc, batch)
@@ -139,21 +126,28 @@ class Objective(nn.Module):
                 total = total + cfg.alpha2 * cfg.comment_every * parts["comment"]
         return total, {k: float(v.detach()) for k, v in parts.items()}
 
+    def item_errors(
+        self, out: torch.Tensor, batch: dict, pos_weight: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per output of `out` (B×…×outputs: the score head's, or every path's read-out): the error against the
+        batch's labels (BCE, positives weighted by `pos_weight`) or score (squared error of σ(out), the first
+        output only), and where that target is known (1/0, same shape)."""
+        if self.classify:
+            labels = batch["labels"].float().view(len(out), *[1] * (out.dim() - 2), -1).expand_as(out)
+            weight = pos_weight.to(out.device) if pos_weight is not None else None
+            per = F.binary_cross_entropy_with_logits(out, labels.clamp_min(0), reduction="none", pos_weight=weight)
+            return per, (labels >= 0).to(out.dtype)
+        scores = batch["scores"].view(len(out), *[1] * (out.dim() - 1)).expand_as(out[..., :1])
+        return (torch.sigmoid(out[..., :1]) - scores.nan_to_num()) ** 2, (~torch.isnan(scores)).to(out.dtype)
+
     def path_credit(self, enc: dict[str, torch.Tensor], batch: dict) -> torch.Tensor:
         """Each path's own read-out trained on the score (or labels), plus −log p_r of the path whose read-out
         erred least (path_credit_by: `credit_target`'s running mean over the action's videos, so both videos of a
         pair are taught one path, as L_KL wants; or on this video alone): Q learns which joints explain a score."""
         path_out = enc["path_out"]  # B×L×outputs
-        if self.classify:
-            labels = batch["labels"].float()[:, None].expand_as(path_out)
-            known = (labels >= 0).to(path_out.dtype)
-            per = F.binary_cross_entropy_with_logits(path_out, labels.clamp_min(0), reduction="none")
-            err = (per * known).sum(dim=-1) / known.sum(dim=-1).clamp_min(1.0)  # B×L
-            has = known[:, 0].any(dim=-1)
-        else:
-            scores = batch["scores"]
-            has = ~torch.isnan(scores)
-            err = (torch.sigmoid(path_out[..., 0]) - scores.nan_to_num()[:, None]) ** 2
+        per, known = self.item_errors(path_out, batch)
+        err = (per * known).sum(dim=-1) / known.sum(dim=-1).clamp_min(1.0)  # B×L
+        has = known[:, 0].any(dim=-1)
         if not has.any():
             return path_out.sum() * 0.0
         if self.cfg.path_credit_by == "action":
