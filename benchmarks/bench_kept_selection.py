@@ -58,7 +58,17 @@ SCHEMES: dict[str, dict[str, str]] = {
     "straight_through-e0.3-measures-credit-action": {**CREDIT, "entropy_weight": "0.3"},
     "straight_through-e0.1-measures-credit3-action": {**CREDIT, "path_credit": "3"},
     "straight_through-e0.1-measures-credit-action-anneal": {**CREDIT, "path_temp_start": "1", "path_temp_end": "0.1"},
-    "straight_through-e0.1-measures-credit-action-anneal0.05": {**DEFAULT, **VARIANTS["kept-credit"]},  # kept-credit
+    "straight_through-e0.1-measures-credit-action-anneal0.05": {
+        **DEFAULT,
+        **VARIANTS["kept-credit"],
+        "path_credit_folds": "1",
+    },
+    "straight_through-e0.1-measures-credit-action-anneal0.05-cross": {**DEFAULT, **VARIANTS["kept-credit"]},  # kept-credit
+    "straight_through-e0.1-measures-credit-action-anneal0.05-cross-odds": {
+        **DEFAULT,
+        **VARIANTS["kept-credit"],
+        "path_weigh": "odds",
+    },
     "straight_through-e0.1-measures-small": {**DEFAULT, "node_measures": "true", "d": "16", "dropout": "0.5"},
 }
 #: --validation → (data seed, task args, split scored)

@@ -39,11 +39,15 @@ class KeptConfig:
     selection: str = "straight_through"  # straight_through (l* forward) | gumbel (sampled l*) | mixture (Σ p f'_M)
     path_temp_start: float = 1.0  # T of p_r ∝ Q^(1/T) at the start of training (1: eq. 3)...
     path_temp_end: float = 1.0  # ...annealed geometrically to this by the end, and used at test time
+    path_weigh: str = "q"  # p_r ∝ q: Q^(1/T) (eq. 3) | odds: (Q/(1-Q))^(1/T), not flat when every Q nears 1
     entropy_weight: float = 0.1  # weight of the mean normalised entropy of p_r in the loss (sharpens the choice)
     # path credit (issue 16, not in the paper): an action's linear read-out of every path's own f'_M(l) predicts
     # the score, and p_r is taught, by cross-entropy at this weight, the path whose read-out erred least
     path_credit: float = 0.0  # weight of path credit (0: off; kept-credit: 1)
     path_credit_by: str = "action"  # least error of: action (a running mean over its videos) | video (its own)
+    # cross-fitting: with 2, an action has two read-outs, each fit on one half of its training videos, and a path
+    # is credited by its error on the other half, so fitting noise in-sample earns no credit
+    path_credit_folds: int = 1  # 1: error on the videos the read-out is fit on | 2: cross-fitted (out of sample)
     # the tree nodes' statistics: per joint, (a, v, x, y, z) at the keyframe, plus (node_measures) the range,
     # onset, tremor and wobble of its angle in the keyframe's third of the clip (kept.features)
     node_measures: bool = False  # nodes also carry each joint's angle measures around the keyframe
@@ -87,13 +91,14 @@ class KeptConfig:
             raise ConfigError(f"kept: selection must be {' | '.join(SELECTIONS)}, got {self.selection!r}")
         if min(self.path_temp_start, self.path_temp_end) <= 0 or min(self.entropy_weight, self.path_credit) < 0:
             raise ConfigError("kept: path_temp_start, path_temp_end must be > 0; entropy_weight, path_credit >= 0")
-        if self.path_credit_by not in ("action", "video"):
-            raise ConfigError(f"kept: path_credit_by must be action or video, not {self.path_credit_by!r}")
         if self.keyframes % self.segments:
             raise ConfigError(
                 f"kept: keyframes={self.keyframes} must be a multiple of segments={self.segments}"
             )
-        choices = {
+        choices: dict[str, tuple[object, ...]] = {
+            "path_weigh": ("q", "odds"),
+            "path_credit_by": ("action", "video"),
+            "path_credit_folds": (1, 2),
             "decoder_dtype": ("auto", "bf16", "fp32"),
             "decoder_train": ("lora", "full"),
             "decoder_checkpointing": ("auto", "on", "off"),
@@ -102,7 +107,7 @@ class KeptConfig:
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                raise ConfigError(f"kept: {name} must be {' | '.join(allowed)}, got {getattr(self, name)!r}")
+                raise ConfigError(f"kept: {name} must be {' | '.join(map(str, allowed))}, got {getattr(self, name)!r}")
         if self.lora_rank < 0 or self.lora_alpha <= 0 or self.decoder_lr <= 0:
             raise ConfigError("kept: lora_rank must be >= 0, lora_alpha and decoder_lr > 0")
         if self.decoder == "tiny" and self.comment_space == "llm":

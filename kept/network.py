@@ -85,8 +85,9 @@ class KeptNet(nn.Module):
         nn.init.zeros_(self.activity.weight)
         self.video_map = mlp(d, d)  # F_V
         self.scorer = PathScorer(node_dim, d, cfg.heads, n_groups, cfg.depth)  # R_ψ
-        # path credit: per action, a linear read-out (d weights + bias per output) of each path's own f'_M(l)
-        self.credit = nn.Embedding(n_activities + 1, (d + 1) * n_outputs) if cfg.path_credit > 0 else None
+        # path credit: per action and fold, a linear read-out (d weights + bias per output) of each path's own f'_M(l)
+        folds = cfg.path_credit_folds
+        self.credit = nn.Embedding(n_activities + 1, folds * (d + 1) * n_outputs) if cfg.path_credit > 0 else None
         if self.credit is not None:
             nn.init.normal_(self.credit.weight, std=d**-0.5)
             # per action, a running mean of each path's read-out error (NaN: not seen yet), in the resume state
@@ -132,7 +133,7 @@ class KeptNet(nn.Module):
         f_v2 = self.video_map(f_v)  # f'_V
         want_own = self.credit is not None and self.training
         logits, proj, own = self.scorer(self.norm_nodes(feats["nodes"]), f_v2, own=want_own)
-        q, p = torch.sigmoid(logits), path_distribution(logits, self.path_temperature())
+        q, p = torch.sigmoid(logits), path_distribution(logits, self.path_temperature(), self.cfg.path_weigh)
         best = p.argmax(dim=-1)
         if self.training or self.cfg.selection == "mixture":
             weights = selection_weights(p, self.cfg.selection, self.training)
@@ -146,9 +147,10 @@ class KeptNet(nn.Module):
             "weight": p.gather(1, best[:, None]).squeeze(1),
             "entropy": normalised_entropy(p),
         }
-        if self.credit is not None and own is not None:  # (own only when credit is on) B×L×n_outputs: what each path alone says
-            head = self.credit(feats["activity"]).view(len(own), -1, own.shape[-1] + 1)  # B×outputs×(d+1)
-            out["path_out"] = torch.einsum("bld,bod->blo", own, head[..., :-1]) + head[:, None, :, -1]
+        if self.credit is not None and own is not None:  # B×folds×L×n_outputs: what each path alone says, per fold
+            folds = self.cfg.path_credit_folds
+            head = self.credit(feats["activity"]).view(len(own), folds, -1, own.shape[-1] + 1)  # B×F×outputs×(d+1)
+            out["path_out"] = torch.einsum("bld,bfod->bflo", own, head[..., :-1]) + head[:, :, None, :, -1]
         if self.alignment is not None:
             f_vm = self.alignment.video(f_v, f_m)
             if comments is not None and comment_mask is not None:

@@ -69,6 +69,7 @@ def make_batch(tt: TrainTensors, items: torch.Tensor, unit: str, pad: int) -> di
             "pair_b": torch.tensor([b for _, b in same], dtype=torch.long),
         }
     return {
+        "fold": videos % 2,  # the video's half of the training set, for cross-fitted path credit
         "feats": {k: v[videos] for k, v in tt.feats.items()},
         "comments": tt.comments[videos],
         "comment_mask": tt.comment_mask[videos],
@@ -143,19 +144,23 @@ class Objective(nn.Module):
     def path_credit(self, enc: dict[str, torch.Tensor], batch: dict) -> torch.Tensor:
         """Each path's own read-out trained on the score (or labels), plus −log p_r of the path whose read-out
         erred least (path_credit_by: `credit_target`'s running mean over the action's videos, so both videos of a
-        pair are taught one path, as L_KL wants; or on this video alone): Q learns which joints explain a score."""
-        path_out = enc["path_out"]  # B×L×outputs
+        pair are taught one path, as L_KL wants; or on this video alone): Q learns which joints explain a score.
+        With path_credit_folds=2 each video's error is that of the read-out fit on the other half of the training
+        videos, so a path is credited for what it predicts out of sample, not for noise it fits."""
+        path_out = enc["path_out"]  # B×folds×L×outputs
         per, known = self.item_errors(path_out, batch)
-        err = (per * known).sum(dim=-1) / known.sum(dim=-1).clamp_min(1.0)  # B×L
-        has = known[:, 0].any(dim=-1)
+        err = (per * known).sum(dim=-1) / known.sum(dim=-1).clamp_min(1.0)  # B×F×L
+        has = known[:, 0, 0].any(dim=-1)
         if not has.any():
             return path_out.sum() * 0.0
+        rows, fold = torch.arange(len(err), device=err.device), batch["fold"] % err.shape[1]
+        fit, held = err[rows, fold], err[rows, (fold + 1) % err.shape[1]].detach()  # with one fold, the same
         if self.cfg.path_credit_by == "action":
-            best = credit_target(err.detach(), has, batch["feats"]["activity"], self.net.credit_error)
+            best = credit_target(held, has, batch["feats"]["activity"], self.net.credit_error)
         else:
-            best = err.detach().argmin(dim=-1)
+            best = held.argmin(dim=-1)
         choice = -torch.log(enc["p"].gather(1, best[:, None]).squeeze(1) + 1e-8)
-        return err[has].mean() + choice[has].mean()
+        return fit[has].mean() + choice[has].mean()
 
 
 @torch.no_grad()

@@ -118,11 +118,15 @@ class PathScorer(nn.Module):
         return torch.cat(scores), proj, torch.cat(means) if own else None
 
 
-def path_distribution(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+def path_distribution(logits: torch.Tensor, temperature: float = 1.0, weigh: str = "q") -> torch.Tensor:
     """p_r (eq. 3): p(l_i) = Q(l_i)^(1/T) / Σ_i Q(l_i)^(1/T), from the logits of Q = σ(logits) in log space, so
     that it stays a distribution when every Q underflows to 0 (it did, in float32, for some adr-synth videos).
-    T = 1 is the paper's eq. 3; T < 1 sharpens p_r towards the one-hot l* = argmax Q (eq. 1)."""
-    return (F.logsigmoid(logits) / temperature).softmax(dim=-1)
+    T = 1 is the paper's eq. 3; T < 1 sharpens p_r towards the one-hot l* = argmax Q (eq. 1).
+
+    `weigh="odds"` uses the odds Q/(1−Q) for Q, i.e. softmax(logits/T): the same where every Q ≪ 1, but not
+    flat when every Q saturates at 1 (an action's logits drifting to +15 left its p_r uniform, with no gradient
+    to leave it, on adr-synth)."""
+    return ((logits if weigh == "odds" else F.logsigmoid(logits)) / temperature).softmax(dim=-1)
 
 
 def temperature(start: float, end: float, progress: float) -> float:

@@ -87,6 +87,7 @@ def test_options_are_parsed_and_checked() -> None:
         {"no_semantic": "1", "selection": "straight_through", "depth": "5"},
         {"node_measures": "true", "path_credit": "1"},
         {"node_measures": "true", "path_credit": "1", "path_credit_by": "video"},
+        {"node_measures": "true", "path_credit": "1", "path_credit_folds": "2"},
     ],
 )
 def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
@@ -394,3 +395,25 @@ def test_credit_target_is_one_path_per_action() -> None:
     later = torch.tensor([[0.0, 0.6, 0.9]])
     assert credit_target(later, torch.tensor([True]), torch.tensor([1]), running).tolist() == [1]
     assert torch.allclose(running[1], torch.tensor([0.45, 0.375, 0.855]))
+
+
+def test_cross_fitted_credit_scores_each_video_out_of_its_fold() -> None:
+    from kept.training import Objective
+
+    cfg = KeptConfig(path_credit=1.0, path_credit_by="video", path_credit_folds=2)
+    objective = Objective(torch.nn.Module(), None, cfg, classify=False)
+    # two videos (fold 0, fold 1) × two read-outs × three paths: read-out 0 fits path 0 (logit 0 = σ⁻¹ of the
+    # score 0.5), read-out 1 fits path 2; each video is credited by the read-out of the OTHER fold
+    fits = torch.tensor([[0.0, 3.0, 3.0], [3.0, 3.0, 0.0]])
+    path_out = fits[None].repeat(2, 1, 1)[..., None].clone().requires_grad_(True)  # B×F×L×1
+    p = torch.full((2, 3), 1 / 3, requires_grad=True)
+    batch = {"scores": torch.tensor([0.5, 0.5]), "fold": torch.tensor([4, 7]), "feats": {}}
+    loss = objective.path_credit({"path_out": path_out, "p": p}, batch)
+    loss.backward()
+    grad_p = p.grad
+    assert grad_p is not None and grad_p[0, 2] < 0 and grad_p[1, 0] < 0  # video 0 taught path 2, video 1 path 0
+    assert grad_p[0, :2].eq(0).all() and grad_p[1, 1:].eq(0).all()
+    # the read-out error that trains is each video's own fold's: video 0 moves read-out 0 only, video 1 read-out 1
+    grad_out = path_out.grad
+    assert grad_out is not None and grad_out[0, 1].eq(0).all() and grad_out[1, 0].eq(0).all()
+    assert grad_out[0, 0].ne(0).any() and grad_out[1, 1].ne(0).any()

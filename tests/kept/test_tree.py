@@ -102,6 +102,16 @@ def test_temperature_sharpens_p_towards_the_argmax_of_q() -> None:
     assert temperature(1.0, 0.1, 2.0) == pytest.approx(0.1)  # clamped after training
 
 
+def test_odds_weighting_keeps_a_choice_when_every_q_saturates() -> None:
+    saturated = torch.tensor([[15.0, 16.0, 14.5, 15.2]])  # every Q ≈ 1: what one action drifted to on adr-synth
+    assert normalised_entropy(path_distribution(saturated, 0.05)) > 0.999  # eq. 3 is flat there
+    odds = path_distribution(saturated, 0.05, "odds")
+    assert odds.argmax() == 1 and normalised_entropy(odds) < 0.01
+    torch.testing.assert_close(odds, (saturated / 0.05).softmax(dim=-1))
+    small = torch.tensor([[-9.0, -7.0, -8.0]])  # every Q ≪ 1: odds ≈ Q, the paper's p_r
+    torch.testing.assert_close(path_distribution(small, 1.0, "odds"), path_distribution(small), atol=1e-3, rtol=0)
+
+
 def test_normalised_entropy_bounds() -> None:
     assert normalised_entropy(torch.full((1, 64), 1 / 64)).item() == pytest.approx(1.0)
     assert normalised_entropy(F.one_hot(torch.tensor([3]), 64).float()).item() == pytest.approx(0.0, abs=1e-6)
