@@ -41,8 +41,9 @@ def test_the_path_distribution_is_peaked_and_pairs_agree(chosen) -> None:
     "against chance 0.68 here (validation split, 3 seeds: 0.78 ± 0.06 against 0.66); KEPT does not read "
     "adr-synth's scores (test ρ ≈ 0; a lasso on its own pose inputs is at ρ ≈ 0 too, on joint-angle measures "
     "0.6-0.7: docs/kept.md), so nothing teaches R_ψ which joints decide them. kept-credit (path credit) reads "
-    "the scores (test ρ 0.105 ± 0.035) and finds them on the validation twin (0.83 ± 0.07) but not on this test "
-    "split (0.54 ± 0.12). Strict: the day it finds them this fails and must become a plain test again.",
+    "the scores (test ρ 0.120 ± 0.040, credit cross-fitted) and finds them on the validation twin (0.76 ± 0.15) "
+    "but not on this test split (0.54 ± 0.16). Strict: the day it finds them this fails and must become a plain "
+    "test again.",
 )
 def test_chosen_paths_find_the_decisive_joints(chosen) -> None:
     assert chosen["path_decisive"] >= chosen["path_decisive_chance"] + 0.05, chosen
