@@ -76,8 +76,14 @@ VALIDATION: dict[str, tuple[int, dict[str, str], str]] = {
     "split": (0, {"val": "0.2"}, "val"),
     "twin": (1, {}, "test"),
 }
-KEYS = ("spearman", "bleu_4", "path_entropy", "path_same_pair", "path_decisive")
-BASELINES = ("path_same_pair_chance", "path_decisive_chance", "path_decisive_constant")
+KEYS = ("spearman", "bleu_4", "path_entropy", "path_same_pair", "path_decisive", "path_decisive_coverage")
+BASELINES = (
+    "path_same_pair_chance",
+    "path_decisive_chance",
+    "path_decisive_constant",
+    "path_decisive_coverage_chance",
+    "path_decisive_coverage_constant",
+)
 
 
 def measure(scheme: str, seed: int, validation: str, out: Path) -> dict[str, float | None]:

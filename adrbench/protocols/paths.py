@@ -10,7 +10,10 @@ second video) and the normalised entropy of its path distribution (`path_entropy
 - `path_decisive`: on data whose videos name the groups that decide their score (synthetic data's generator
   truth, `meta["decisive_groups"]`), the mean share of l*'s steps that land on a decisive group, beside
   `path_decisive_chance` (a uniformly random path: |decisive| / J per video) and `path_decisive_constant` (the
-  best single path for every video, chosen with hindsight: the best group repeated).
+  best single path for every video, chosen with hindsight: the best group repeated);
+- `path_decisive_coverage`: the mean share of a video's decisive groups that l* visits at least once (a path
+  that repeats one decisive group scores 1 on `path_decisive` but 1/|decisive| here), beside its
+  `_chance` (a uniformly random path: 1 − (1 − 1/J)^steps per group) and `_constant` (the best single path).
 
 Each video counts once, whichever pairs it is in; CIs resample videos (pairs: clusters of their two videos).
 A model without paths in its meta gets none of these metrics.
@@ -18,6 +21,7 @@ A model without paths in its meta gets none of these metrics.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -102,10 +106,32 @@ def _decisive(
     chance = np.array([len(truth[v] & known) / len(groups) for v in ids])
     constant = max(float(np.mean([g in truth[v] for v in ids])) for g in groups)
     sig = signature("PathDecisive", truth="generator-decisive-groups", agg="mean-video")
+    decisive = {v: truth[v] & known for v in ids}
+    cover = np.array([_coverage(videos[v][0], decisive[v]) for v in ids])
+    steps = np.array([len(videos[v][0]) for v in ids])
+    visited = 1.0 - (1.0 - 1.0 / len(groups)) ** steps  # P(a random path visits a given group)
+    cover_chance = np.where([bool(decisive[v]) for v in ids], visited, 0.0)
+    best_cover = max(
+        float(np.mean([_coverage(path, decisive[v]) for v in ids]))
+        for path in itertools.combinations_with_replacement(groups, int(steps.min()))
+    )
+    cov = signature("PathDecisiveCoverage", truth="generator-decisive-groups", agg="mean-video")
     return {
         "path_decisive": ratio_entry(boot, hits, None, sig, True),
         "path_decisive_chance": ratio_entry(boot, chance, None, sig.with_fields(baseline="uniform-path"), None),
         "path_decisive_constant": entry(
             constant, None, len(ids), sig.with_fields(baseline="best-constant-path"), None
         ),
+        "path_decisive_coverage": ratio_entry(boot, cover, None, cov, True),
+        "path_decisive_coverage_chance": ratio_entry(
+            boot, cover_chance, None, cov.with_fields(baseline="uniform-path"), None
+        ),
+        "path_decisive_coverage_constant": entry(
+            best_cover, None, len(ids), cov.with_fields(baseline="best-constant-path"), None
+        ),
     }
+
+
+def _coverage(path: Sequence[str], decisive: set[str]) -> float:
+    """The share of the decisive groups that the path visits at least once."""
+    return len(set(path) & decisive) / max(1, len(decisive))

@@ -51,6 +51,22 @@ def test_values_on_hand_counted_choices() -> None:
     assert all(m[k]["ci95"] is not None for k in ("path_entropy", "path_same_pair", "path_decisive"))
 
 
+def test_coverage_tells_a_repeated_group_from_a_path_that_visits_every_decisive_one() -> None:
+    g0, g1, g2 = GROUPS[:3]
+    data = _data({v: [g0, g1] for v in "abcd"})
+    repeat = [_pred(p, [g0] * 3, [g0] * 3) for p in ("p1", "p2")]
+    visits = [_pred(p, [g0, g1, g2], [g1, g2, g0]) for p in ("p1", "p2")]
+    one, both = path_metrics(data, repeat, n_bootstrap=0), path_metrics(data, visits, n_bootstrap=0)
+    assert one["path_decisive"]["value"] == 1.0 > both["path_decisive"]["value"] == pytest.approx(2 / 3)
+    assert one["path_decisive_coverage"]["value"] == 0.5 < both["path_decisive_coverage"]["value"] == 1.0
+    j = len(GROUPS)
+    assert one["path_decisive_coverage_chance"]["value"] == pytest.approx(1 - (1 - 1 / j) ** 3)
+    assert one["path_decisive_coverage_constant"]["value"] == 1.0  # any path through g0 and g1
+    mixed = _data({"a": [g0], "b": [g0], "c": [g1], "d": [g0, g1]})
+    hand = [_pred("p1", [g0] * 3, [g0, g1, g1]), _pred("p2", [g1] * 3, [g1] * 3)]
+    assert path_metrics(mixed, hand, n_bootstrap=0)["path_decisive_coverage"]["value"] == pytest.approx(3.5 / 4)
+
+
 def test_a_choice_that_ignores_the_video_sits_at_its_chance_levels() -> None:
     g0, g1 = GROUPS[0], GROUPS[1]
     data = _data({"a": [g0], "b": [g1], "c": [g0], "d": [g1]})
