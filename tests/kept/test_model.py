@@ -90,11 +90,19 @@ def test_options_are_parsed_and_checked() -> None:
         {"node_measures": "true", "path_credit": "1", "path_credit_folds": "2"},
     ],
 )
-def test_ablations_run(tiny_pairs, flags: dict[str, str]) -> None:
+def test_ablations_run(tiny_pairs, flags: dict[str, str], tmp_path: Path) -> None:
     model = KeptModel(**{**TINY_ARGS, "epochs": "1", **flags})
     model.fit(tiny_pairs, seed=0)
     preds = model.predict(tiny_pairs, tiny_pairs.items("test")[:2])
     assert all(p.score_1 is not None for p in preds)
+    if "path_credit" in flags:  # the checkpoint rebuilds the read-outs (one or two folds) and the credit buffer
+        assert model.save(tmp_path / "ckpt")
+        restored = KeptModel(checkpoint=str(tmp_path / "ckpt"))
+        restored.fit(tiny_pairs, seed=1)
+        assert _dump(restored.predict(tiny_pairs, tiny_pairs.items("test")[:2])) == _dump(preds)
+        saved, loaded = (m.fitted.net.credit_error for m in (model, restored))
+        assert torch.allclose(saved, loaded, equal_nan=True)
+        assert saved.isnan().all() == (flags.get("path_credit_by") == "video")  # only per action is it kept
     parts = set(model.history[0])
     assert ("kl" in parts) == ("no_kl" not in flags)
     assert ("credit" in parts) == ("path_credit" in flags)
