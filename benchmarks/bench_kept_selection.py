@@ -8,15 +8,17 @@ tables of docs/kept.md ("Path selection").
 (`-T val=0.2`) and is scored on that split. `--validation twin` (default): it trains on the train split of another draw of
 the twin (data seed 1) and is scored on that draw's test split — never the reported seed-0 test, and 246 videos
 instead of 83, with all 190 training videos. Printed below the table: how far reference scorers get on the
-validation data (a lasso on joint-angle measures, the same lasso on KEPT's own inputs, the oracle). Both score through the one scoring path (adrbench.runner.run), once per training seed.
+validation data (a lasso on joint-angle measures, the same lasso on KEPT's own inputs, the oracle), and the
+path metrics of a ridge teacher's path choice (`teacher_paths`: how far a choice from the training videos gets). Both score through the one scoring path (adrbench.runner.run), once per training seed.
 Printed per scheme: Spearman ρ, BLEU-4, path entropy (1 = uniform), same-pair choice and agreement with the
-generator's decisive groups, mean ± SD over the seeds, beside the decisive-agreement chance level and the best
-constant path. Run folders are kept under --out, so an interrupted comparison resumes.
+generator's decisive groups (per step, and coverage of the groups), mean ± SD over the seeds, beside their chance
+levels and the best constant path. Run folders are kept under --out, so an interrupted comparison resumes.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import time
 from collections.abc import Callable
@@ -24,10 +26,15 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import RidgeCV
+from sklearn.model_selection import cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from adrbench import calibration
 from adrbench.dataset import Dataset
-from adrbench.records import Video
+from adrbench.protocols.paths import path_metrics
+from adrbench.records import Video, VideoPrediction
 from adrbench.runner import run
 from adrbench.runs import RunConfig
 from adrbench.tasks import get_task
@@ -128,6 +135,38 @@ def reference_levels(validation: str) -> dict[str, float | None]:
     return {name: m.get("spearman") for name, m in levels.items()}
 
 
+def _cv_error(feats: np.ndarray, scores: np.ndarray) -> float:
+    """Mean squared 5-fold CV error of a ridge (alpha by inner CV) on the flattened features."""
+    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13)))
+    x = feats.reshape(len(feats), -1)
+    return float(np.mean((cross_val_predict(ridge, x, scores, cv=5) - scores) ** 2))
+
+
+def teacher_paths(validation: str) -> dict[str, float]:
+    """How well a path choice made from the training videos alone can cover the decisive groups: per sub-activity,
+    the set of at most K−1 joint groups whose node measures (node_measures=true's) give the least 5-fold CV error
+    of a ridge on the training scores, as every scored video's l*; its path metrics (coverage, decisive)."""
+    data_seed, task_args, split = VALIDATION[validation]
+    data = get_task("adr-synth").load(None, data_seed, True, **task_args)
+    names, steps, keyframes = list(data.skeleton.groups), KeptConfig.depth - 1, KeptConfig.keyframes
+    train = [v for v in data.videos_of("train") if v.score is not None]
+    chosen: dict[str, list[str]] = {}
+    for action in sorted({v.group for v in train}):
+        videos = [v for v in train if v.group == action]
+        feats = np.stack([node_measures(data.keypoints(v.id), data.skeleton, keyframes) for v in videos])
+        scores = np.array([v.score for v in videos], dtype=np.float64)
+        sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(len(names)), k)]
+        best = min(sets, key=lambda groups: _cv_error(feats[:, :, list(groups)], scores))
+        chosen[action] = [names[best[min(i, len(best) - 1)]] for i in range(steps)]  # the last group repeated
+    preds = [
+        VideoPrediction(video_id=v.id, meta={"path": chosen[v.group]})
+        for v in data.videos_of(split)
+        if v.group in chosen
+    ]
+    metrics = path_metrics(data, preds, n_bootstrap=0)
+    return {k: metrics[k]["value"] for k in ("path_decisive", *KEYS[-1:], *BASELINES[1:])}
+
+
 def cell(values: list[float | None]) -> str:
     known = [v for v in values if v is not None]
     if not known:
@@ -170,6 +209,10 @@ def main() -> None:
     print(
         "reference scorers' ρ on this split: "
         + ", ".join(f"{name} {rho:.3f}" for name, rho in reference_levels(args.validation).items() if rho is not None)
+    )
+    print(
+        "a ridge teacher's path (per sub-activity, chosen by CV on the training videos): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in teacher_paths(args.validation).items())
     )
     print(
         "same-pair chance is per scheme (Σ f² of its own path frequencies): "
