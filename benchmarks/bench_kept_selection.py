@@ -26,10 +26,6 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import RidgeCV
-from sklearn.model_selection import cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from adrbench import calibration
 from adrbench.dataset import Dataset
@@ -40,6 +36,7 @@ from adrbench.runs import RunConfig
 from adrbench.tasks import get_task
 from kept.config import KeptConfig
 from kept.features import KeptInputs, node_measures
+from kept.teacher import cv_error
 from kept.variants import VARIANTS
 
 DEFAULT = {"selection": "straight_through", "entropy_weight": "0.1"}  # the default scheme, spelt out
@@ -71,6 +68,11 @@ SCHEMES: dict[str, dict[str, str]] = {
         "path_credit_folds": "1",
     },
     "straight_through-e0.1-measures-credit-action-anneal0.05-cross": {**DEFAULT, **VARIANTS["kept-credit"]},  # kept-credit
+    "straight_through-e0.1-measures-credit-teacher-anneal0.05": {
+        **DEFAULT,
+        **VARIANTS["kept-credit"],
+        "path_credit_by": "teacher",
+    },
     "straight_through-e0.1-measures-credit-action-anneal0.05-cross-odds": {
         **DEFAULT,
         **VARIANTS["kept-credit"],
@@ -135,13 +137,6 @@ def reference_levels(validation: str) -> dict[str, float | None]:
     return {name: m.get("spearman") for name, m in levels.items()}
 
 
-def _cv_error(feats: np.ndarray, scores: np.ndarray) -> float:
-    """Mean squared 5-fold CV error of a ridge (alpha by inner CV) on the flattened features."""
-    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13)))
-    x = feats.reshape(len(feats), -1)
-    return float(np.mean((cross_val_predict(ridge, x, scores, cv=5) - scores) ** 2))
-
-
 def teacher_paths(validation: str) -> dict[str, float]:
     """How well a path choice made from the training videos alone can cover the decisive groups: per sub-activity,
     the set of at most K−1 joint groups whose node measures (node_measures=true's) give the least 5-fold CV error
@@ -156,7 +151,7 @@ def teacher_paths(validation: str) -> dict[str, float]:
         feats = np.stack([node_measures(data.keypoints(v.id), data.skeleton, keyframes) for v in videos])
         scores = np.array([v.score for v in videos], dtype=np.float64)
         sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(len(names)), k)]
-        best = min(sets, key=lambda groups: _cv_error(feats[:, :, list(groups)], scores))
+        best = min(sets, key=lambda groups: cv_error(feats[:, :, list(groups)], scores))
         chosen[action] = [names[best[min(i, len(best) - 1)]] for i in range(steps)]  # the last group repeated
     preds = [
         VideoPrediction(video_id=v.id, meta={"path": chosen[v.group]})

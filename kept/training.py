@@ -18,10 +18,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from adrbench.errors import ConfigError
 from kept.config import KeptConfig
 from kept.decoder import comment_loss
 from kept.network import KeptNet
 from kept.resume import ResumeState, training_plan
+from kept.teacher import teacher_paths
 from kept.text import TextEncoder
 from kept.tree import kl_loss
 
@@ -88,6 +90,7 @@ class Objective(nn.Module):
         super().__init__()
         self.net, self.cfg, self.classify = net, cfg, classify
         self.label_weight: torch.Tensor | None = None  # set by `train` from the whole training set
+        self.teacher: torch.Tensor | None = None  # path_credit_by=teacher: the taught path per action (kept.teacher)
         self._text = [text]  # kept out of the module tree: frozen, never part of the DDP parameters
 
     def forward(self, batch: dict, with_comment: bool = True) -> tuple[torch.Tensor, dict[str, float]]:
@@ -155,7 +158,9 @@ class Objective(nn.Module):
             return path_out.sum() * 0.0
         rows, fold = torch.arange(len(err), device=err.device), batch["fold"] % err.shape[1]
         fit, held = err[rows, fold], err[rows, (fold + 1) % err.shape[1]].detach()  # with one fold, the same
-        if self.cfg.path_credit_by == "action":
+        if self.teacher is not None:
+            best = self.teacher.to(err.device)[batch["feats"]["activity"]]
+        elif self.cfg.path_credit_by == "action":
             best = credit_target(held, has, batch["feats"]["activity"], self.net.credit_error)
         else:
             best = held.argmin(dim=-1)
@@ -249,6 +254,11 @@ def train(
     if classify:  # positive weight per error label = negatives / positives in training, within [1, 20]
         pos, neg = (tt.labels == 1).float().sum(0), (tt.labels == 0).float().sum(0)
         objective.label_weight = (neg / pos.clamp_min(1.0)).clamp(1.0, 20.0)
+    if cfg.path_credit > 0 and cfg.path_credit_by == "teacher":
+        if classify:
+            raise ConfigError("kept: path_credit_by=teacher needs scores (adr, JIGSAWS), not error labels")
+        n_actions = len(net.activity.weight) - 1
+        objective.teacher = teacher_paths(tt.feats["nodes"], tt.scores, tt.feats["activity"], n_actions, cfg.depth - 1)
     if distributed:
         from torch.nn.parallel import DistributedDataParallel
 

@@ -88,6 +88,7 @@ def test_options_are_parsed_and_checked() -> None:
         {"node_measures": "true", "path_credit": "1"},
         {"node_measures": "true", "path_credit": "1", "path_credit_by": "video"},
         {"node_measures": "true", "path_credit": "1", "path_credit_folds": "2"},
+        {"node_measures": "true", "path_credit": "1", "path_credit_by": "teacher"},
     ],
 )
 def test_ablations_run(tiny_pairs, flags: dict[str, str], tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_ablations_run(tiny_pairs, flags: dict[str, str], tmp_path: Path) -> Non
         assert _dump(restored.predict(tiny_pairs, tiny_pairs.items("test")[:2])) == _dump(preds)
         saved, loaded = (m.fitted.net.credit_error for m in (model, restored))
         assert torch.allclose(saved, loaded, equal_nan=True)
-        assert saved.isnan().all() == (flags.get("path_credit_by") == "video")  # only per action is it kept
+        assert saved.isnan().all() == (flags.get("path_credit_by", "action") != "action")  # kept per action only
     parts = set(model.history[0])
     assert ("kl" in parts) == ("no_kl" not in flags)
     assert ("credit" in parts) == ("path_credit" in flags)
@@ -425,3 +426,18 @@ def test_cross_fitted_credit_scores_each_video_out_of_its_fold() -> None:
     grad_out = path_out.grad
     assert grad_out is not None and grad_out[0, 1].eq(0).all() and grad_out[1, 0].eq(0).all()
     assert grad_out[0, 0].ne(0).any() and grad_out[1, 1].ne(0).any()
+
+
+def test_ridge_teacher_picks_the_groups_the_scores_depend_on() -> None:
+    from kept.teacher import teacher_paths
+
+    gen = torch.Generator().manual_seed(0)
+    nodes = torch.randn(120, 4, 4, 3, generator=gen)  # V×N×J×h: 4 keyframes, 4 groups
+    actions = torch.tensor([1] * 60 + [2] * 60)
+    # action 1's scores read groups 1 and 3, action 2's group 0 only; one unscored video
+    scores = torch.where(actions == 1, nodes[:, :, 1, 0].sum(1) + nodes[:, :, 3, 1].sum(1), nodes[:, :, 0, 2].sum(1))
+    scores = scores + 0.1 * torch.randn(120, generator=gen)
+    scores[5] = float("nan")
+    paths = teacher_paths(nodes, scores, actions, n_actions=2, steps=3)
+    # tree_paths order: index = g1·16 + g2·4 + g3; the set's groups in order, the last repeated
+    assert paths.tolist() == [0 * 16 + 1 * 4 + 2, 1 * 16 + 3 * 4 + 3, 0]  # action 0 (no videos): groups 0, 1, 2

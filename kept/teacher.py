@@ -1,0 +1,50 @@
+"""A ridge teacher for the tree search (issue 16, not in the paper): per action, the path whose joint groups'
+node statistics best predict the training scores out of sample, as path credit's fixed target
+(`path_credit_by=teacher`).
+
+Learnt per-path read-outs credited paths by small differences of their errors (the knee for Rock Climbing on
+adr-synth, where a ridge on the knee's node measures predicts nothing); a cross-validated ridge per group set
+is a steadier judge of which groups the scores depend on (docs/kept.md, "Coverage").
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import torch
+from sklearn.linear_model import RidgeCV
+from sklearn.model_selection import cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+
+def teacher_paths(
+    nodes: torch.Tensor, scores: torch.Tensor, actions: torch.Tensor, n_actions: int, steps: int
+) -> torch.Tensor:
+    """Per action id (0..n_actions), the index (in `kept.tree.tree_paths` order) of the path through the set of at
+    most `steps` groups whose node statistics (nodes V×N×J×h) give the least 5-fold CV error of a ridge on the
+    scores (V, NaN = unscored); the set's groups in order, the last repeated. Actions with fewer than 5 scored
+    videos get the path through the first `steps` groups."""
+    n_groups = nodes.shape[2]
+    sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(n_groups), k)]
+    fallback = tuple(range(min(steps, n_groups)))
+    x_all, y_all, a_all = nodes.double().numpy(), scores.double().numpy(), actions.numpy()
+    out = torch.zeros(n_actions + 1, dtype=torch.long)
+    for action in range(n_actions + 1):
+        keep = (a_all == action) & ~np.isnan(y_all)
+        best = fallback
+        if keep.sum() >= 5:
+            x, y = x_all[keep], y_all[keep]
+            best = min(sets, key=lambda groups: cv_error(x[:, :, list(groups)], y))
+        path = [best[min(i, len(best) - 1)] for i in range(steps)]
+        out[action] = sum(g * n_groups ** (steps - 1 - i) for i, g in enumerate(path))
+    return out
+
+
+def cv_error(feats: np.ndarray, scores: np.ndarray) -> float:
+    """Mean squared 5-fold CV error of a standardised ridge (alpha by inner CV) on the flattened features."""
+    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13)))
+    x = feats.reshape(len(feats), -1)
+    return float(np.mean((cross_val_predict(ridge, x, scores, cv=5) - scores) ** 2))
+
