@@ -44,7 +44,7 @@ class KeptConfig:
     # path credit (issue 16, not in the paper): an action's linear read-out of every path's own f'_M(l) predicts
     # the score, and p_r is taught, by cross-entropy at this weight, the path whose read-out erred least
     path_credit: float = 0.0  # weight of path credit (0: off; kept-credit: 1)
-    path_credit_by: str = "action"  # least error of: action (running mean) | video (its own) | teacher (kept.teacher)
+    path_credit_by: str = "action"  # least error per action (running mean) | video (its own) | teacher (a ridge)
     # cross-fitting: with 2, an action has two read-outs, each fit on one half of its training videos, and a path
     # is credited by its error on the other half, so fitting noise in-sample earns no credit
     path_credit_folds: int = 1  # 1: error on the videos the read-out is fit on | 2: cross-fitted (out of sample)
