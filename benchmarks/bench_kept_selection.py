@@ -9,7 +9,7 @@ tables of docs/kept.md ("Path selection").
 the twin (data seed 1) and is scored on that draw's test split — never the reported seed-0 test, and 246 videos
 instead of 83, with all 190 training videos. Printed below the table: how far reference scorers get on the
 validation data (a lasso on joint-angle measures, the same lasso on KEPT's own inputs, the oracle), and the
-path metrics of a ridge teacher's path choice (`teacher_paths`: how far a choice from the training videos gets). Both score through the one scoring path (adrbench.runner.run), once per training seed.
+path metrics of a ridge teacher's path choice (`teacher_levels`: how far a choice from the training videos gets). Both score through the one scoring path (adrbench.runner.run), once per training seed.
 Printed per scheme: Spearman ρ, BLEU-4, path entropy (1 = uniform), same-pair choice and agreement with the
 generator's decisive groups (per step, and coverage of the groups), mean ± SD over the seeds, beside their chance
 levels and the best constant path. Run folders are kept under --out, so an interrupted comparison resumes.
@@ -18,7 +18,6 @@ levels and the best constant path. Run folders are kept under --out, so an inter
 from __future__ import annotations
 
 import argparse
-import itertools
 import statistics
 import time
 from collections.abc import Callable
@@ -36,7 +35,7 @@ from adrbench.runs import RunConfig
 from adrbench.tasks import get_task
 from kept.config import KeptConfig
 from kept.features import KeptInputs, node_measures
-from kept.teacher import cv_error
+from kept.teacher import as_path, teacher_groups
 from kept.variants import VARIANTS
 
 DEFAULT = {"selection": "straight_through", "entropy_weight": "0.1"}  # the default scheme, spelt out
@@ -137,10 +136,10 @@ def reference_levels(validation: str) -> dict[str, float | None]:
     return {name: m.get("spearman") for name, m in levels.items()}
 
 
-def teacher_paths(validation: str) -> dict[str, float]:
+def teacher_levels(validation: str) -> dict[str, float]:
     """How well a path choice made from the training videos alone can cover the decisive groups: per sub-activity,
-    the set of at most K−1 joint groups whose node measures (node_measures=true's) give the least 5-fold CV error
-    of a ridge on the training scores, as every scored video's l*; its path metrics (coverage, decisive)."""
+    kept.teacher's group set on the node measures (node_measures=true's) as every scored video's l*; its path
+    metrics (coverage, decisive)."""
     data_seed, task_args, split = VALIDATION[validation]
     data = get_task("adr-synth").load(None, data_seed, True, **task_args)
     names, steps, keyframes = list(data.skeleton.groups), KeptConfig.depth - 1, KeptConfig.keyframes
@@ -149,10 +148,8 @@ def teacher_paths(validation: str) -> dict[str, float]:
     for action in sorted({v.group for v in train}):
         videos = [v for v in train if v.group == action]
         feats = np.stack([node_measures(data.keypoints(v.id), data.skeleton, keyframes) for v in videos])
-        scores = np.array([v.score for v in videos], dtype=np.float64)
-        sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(len(names)), k)]
-        best = min(sets, key=lambda groups: cv_error(feats[:, :, list(groups)], scores))
-        chosen[action] = [names[best[min(i, len(best) - 1)]] for i in range(steps)]  # the last group repeated
+        groups = teacher_groups(feats, np.array([v.score for v in videos], dtype=np.float64), steps)
+        chosen[action] = [names[g] for g in as_path(groups, steps)]
     preds = [
         VideoPrediction(video_id=v.id, meta={"path": chosen[v.group]})
         for v in data.videos_of(split)
@@ -207,7 +204,7 @@ def main() -> None:
     )
     print(
         "a ridge teacher's path (per sub-activity, chosen by CV on the training videos): "
-        + ", ".join(f"{k} {v:.3f}" for k, v in teacher_paths(args.validation).items())
+        + ", ".join(f"{k} {v:.3f}" for k, v in teacher_levels(args.validation).items())
     )
     print(
         "same-pair chance is per scheme (Σ f² of its own path frequencies): "

@@ -10,6 +10,7 @@ is a steadier judge of which groups the scores depend on (docs/kept.md, "Coverag
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -22,29 +23,32 @@ from sklearn.preprocessing import StandardScaler
 def teacher_paths(
     nodes: torch.Tensor, scores: torch.Tensor, actions: torch.Tensor, n_actions: int, steps: int
 ) -> torch.Tensor:
-    """Per action id (0..n_actions), the index (in `kept.tree.tree_paths` order) of the path through the set of at
-    most `steps` groups whose node statistics (nodes V×N×J×h) give the least 5-fold CV error of a ridge on the
-    scores (V, NaN = unscored); the set's groups in order, the last repeated. Actions with fewer than 5 scored
+    """Per action id (0..n_actions), the index (in `kept.tree.tree_paths` order) of `as_path(teacher_groups(…))`
+    over its scored videos (nodes V×N×J×h, scores V with NaN = unscored). Actions with fewer than 5 scored
     videos get the path through the first `steps` groups."""
     n_groups = nodes.shape[2]
-    sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(n_groups), k)]
-    fallback = tuple(range(min(steps, n_groups)))
     x_all, y_all, a_all = nodes.double().numpy(), scores.double().numpy(), actions.numpy()
     out = torch.zeros(n_actions + 1, dtype=torch.long)
     for action in range(n_actions + 1):
         keep = (a_all == action) & ~np.isnan(y_all)
-        best = fallback
-        if keep.sum() >= 5:
-            x, y = x_all[keep], y_all[keep]
-            best = min(sets, key=lambda groups: cv_error(x[:, :, list(groups)], y))
-        path = [best[min(i, len(best) - 1)] for i in range(steps)]
-        out[action] = sum(g * n_groups ** (steps - 1 - i) for i, g in enumerate(path))
+        groups = teacher_groups(x_all[keep], y_all[keep], steps) if keep.sum() >= 5 else range(min(steps, n_groups))
+        out[action] = sum(g * n_groups ** (steps - 1 - i) for i, g in enumerate(as_path(groups, steps)))
     return out
 
 
-def cv_error(feats: np.ndarray, scores: np.ndarray) -> float:
-    """Mean squared 5-fold CV error of a standardised ridge (alpha by inner CV) on the flattened features."""
+def teacher_groups(feats: np.ndarray, scores: np.ndarray, steps: int) -> tuple[int, ...]:
+    """The set of at most `steps` groups (feats V×N×J×h, axis 2) whose statistics give the least 5-fold CV error
+    of a standardised ridge (alpha by inner CV) on the scores."""
+    sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(feats.shape[2]), k)]
+    return min(sets, key=lambda groups: _cv_error(feats[:, :, list(groups)], scores))
+
+
+def as_path(groups: Sequence[int], steps: int) -> list[int]:
+    """A path of `steps` steps through a set of groups: its groups in order, the last one repeated."""
+    return [groups[min(i, len(groups) - 1)] for i in range(steps)]
+
+
+def _cv_error(feats: np.ndarray, scores: np.ndarray) -> float:
     ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13)))
     x = feats.reshape(len(feats), -1)
     return float(np.mean((cross_val_predict(ridge, x, scores, cv=5) - scores) ** 2))
-

@@ -159,7 +159,7 @@ class Objective(nn.Module):
         rows, fold = torch.arange(len(err), device=err.device), batch["fold"] % err.shape[1]
         fit, held = err[rows, fold], err[rows, (fold + 1) % err.shape[1]].detach()  # with one fold, the same
         if self.teacher is not None:
-            best = self.teacher.to(err.device)[batch["feats"]["activity"]]
+            best = self.teacher[batch["feats"]["activity"]]
         elif self.cfg.path_credit_by == "action":
             best = credit_target(held, has, batch["feats"]["activity"], self.net.credit_error)
         else:
@@ -258,7 +258,8 @@ def train(
         if classify:
             raise ConfigError("kept: path_credit_by=teacher needs scores (adr, JIGSAWS), not error labels")
         n_actions = len(net.activity.weight) - 1
-        objective.teacher = teacher_paths(tt.feats["nodes"], tt.scores, tt.feats["activity"], n_actions, cfg.depth - 1)
+        paths = teacher_paths(tt.feats["nodes"], tt.scores, tt.feats["activity"], n_actions, cfg.depth - 1)
+        objective.teacher = paths.to(cfg.device)
     if distributed:
         from torch.nn.parallel import DistributedDataParallel
 

@@ -103,10 +103,10 @@ def _decisive(
     ids = sorted(truth)
     boot = VideoBootstrap([(v,) for v in ids], n_bootstrap, seed)
     hits = np.array([np.mean([g in truth[v] for g in videos[v][0]]) for v in ids])
-    chance = np.array([len(truth[v] & known) / len(groups) for v in ids])
+    decisive = {v: truth[v] & known for v in ids}
+    chance = np.array([len(decisive[v]) / len(groups) for v in ids])
     constant = max(float(np.mean([g in truth[v] for v in ids])) for g in groups)
     sig = signature("PathDecisive", truth="generator-decisive-groups", agg="mean-video")
-    decisive = {v: truth[v] & known for v in ids}
     cover = np.array([_coverage(videos[v][0], decisive[v]) for v in ids])
     steps = np.array([len(videos[v][0]) for v in ids])
     visited = 1.0 - (1.0 - 1.0 / len(groups)) ** steps  # P(a random path visits a given group)
