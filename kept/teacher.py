@@ -1,6 +1,7 @@
 """A ridge teacher for the tree search (issue 16, not in the paper): per action, the path whose joint groups'
-node statistics best predict the training scores out of sample, as path credit's fixed target
-(`path_credit_by=teacher`).
+node statistics best predict the training targets out of sample, as path credit's fixed target
+(`path_credit_by=teacher`). Targets are scores (adr, JIGSAWS) or binary error labels (FitnessAQA), which the same
+ridge fits as a linear probability model: its squared error on 0/1 labels is the Brier score.
 
 Learnt per-path read-outs credited paths by small differences of their errors (the knee for Rock Climbing on
 adr-synth, where a ridge on the knee's node measures predicts nothing); a cross-validated ridge per group set
@@ -21,26 +22,31 @@ from sklearn.preprocessing import StandardScaler
 
 
 def teacher_paths(
-    nodes: torch.Tensor, scores: torch.Tensor, actions: torch.Tensor, n_actions: int, steps: int
+    nodes: torch.Tensor, targets: torch.Tensor, actions: torch.Tensor, n_actions: int, steps: int
 ) -> torch.Tensor:
     """Per action id (0..n_actions), the index (in `kept.tree.tree_paths` order) of `as_path(teacher_groups(…))`
-    over its scored videos (nodes V×N×J×h, scores V with NaN = unscored). Actions with fewer than 5 scored
-    videos get the path through the first `steps` groups."""
+    over its videos (nodes V×N×J×h; targets V (scores) or V×T (labels), NaN = absent). Actions without a target
+    column present on 5 or more of their videos get the path through the first `steps` groups."""
     n_groups = nodes.shape[2]
-    x_all, y_all, a_all = nodes.double().numpy(), scores.double().numpy(), actions.numpy()
+    x_all, a_all = nodes.double().numpy(), actions.numpy()
+    y_all = targets.double().numpy().reshape(len(targets), -1)
     out = torch.zeros(n_actions + 1, dtype=torch.long)
     for action in range(n_actions + 1):
-        keep = (a_all == action) & ~np.isnan(y_all)
-        groups = teacher_groups(x_all[keep], y_all[keep], steps) if keep.sum() >= 5 else range(min(steps, n_groups))
+        y = y_all[a_all == action]
+        known = y[:, (~np.isnan(y)).sum(0) >= 5]
+        fits = known.shape[1] > 0
+        groups = teacher_groups(x_all[a_all == action], known, steps) if fits else range(min(steps, n_groups))
         out[action] = sum(g * n_groups ** (steps - 1 - i) for i, g in enumerate(as_path(groups, steps)))
     return out
 
 
-def teacher_groups(feats: np.ndarray, scores: np.ndarray, steps: int) -> tuple[int, ...]:
+def teacher_groups(feats: np.ndarray, targets: np.ndarray, steps: int) -> tuple[int, ...]:
     """The set of at most `steps` groups (feats V×N×J×h, axis 2) whose statistics give the least 5-fold CV error
-    of a standardised ridge (alpha by inner CV) on the scores."""
+    of a standardised ridge (alpha by inner CV) on the targets (V, or V×T summed over columns, each on the videos
+    where it is not NaN)."""
     sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(feats.shape[2]), k)]
-    return min(sets, key=lambda groups: _cv_error(feats[:, :, list(groups)], scores))
+    columns = targets.reshape(len(targets), -1).T
+    return min(sets, key=lambda groups: sum(_cv_error(feats[:, :, list(groups)], y) for y in columns))
 
 
 def as_path(groups: Sequence[int], steps: int) -> list[int]:
@@ -48,7 +54,8 @@ def as_path(groups: Sequence[int], steps: int) -> list[int]:
     return [groups[min(i, len(groups) - 1)] for i in range(steps)]
 
 
-def _cv_error(feats: np.ndarray, scores: np.ndarray) -> float:
+def _cv_error(feats: np.ndarray, target: np.ndarray) -> float:
     ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13)))
-    x = feats.reshape(len(feats), -1)
-    return float(np.mean((cross_val_predict(ridge, x, scores, cv=5) - scores) ** 2))
+    known = ~np.isnan(target)
+    x, y = feats[known].reshape(int(known.sum()), -1), target[known]
+    return float(np.mean((cross_val_predict(ridge, x, y, cv=5) - y) ** 2))

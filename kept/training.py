@@ -18,7 +18,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from adrbench.errors import ConfigError
 from kept.config import KeptConfig
 from kept.decoder import comment_loss
 from kept.network import KeptNet
@@ -255,10 +254,9 @@ def train(
         pos, neg = (tt.labels == 1).float().sum(0), (tt.labels == 0).float().sum(0)
         objective.label_weight = (neg / pos.clamp_min(1.0)).clamp(1.0, 20.0)
     if cfg.path_credit > 0 and cfg.path_credit_by == "teacher":
-        if classify:
-            raise ConfigError("kept: path_credit_by=teacher needs scores (adr, JIGSAWS), not error labels")
         n_actions = len(net.activity.weight) - 1
-        paths = teacher_paths(tt.feats["nodes"], tt.scores, tt.feats["activity"], n_actions, cfg.depth - 1)
+        targets = tt.labels.float().masked_fill(tt.labels < 0, float("nan")) if classify else tt.scores
+        paths = teacher_paths(tt.feats["nodes"], targets, tt.feats["activity"], n_actions, cfg.depth - 1)
         objective.teacher = paths.to(cfg.device)
     if distributed:
         from torch.nn.parallel import DistributedDataParallel

@@ -125,8 +125,9 @@ def test_surgery_scores_videos(tiny_tools) -> None:
     assert model.state.net.scorer.paths.shape == (9, 2)
 
 
-def test_fitness_labels(tiny_labels) -> None:
-    model = KeptModel(**TINY_ARGS)
+@pytest.mark.parametrize("flags", [{}, {"node_measures": "true", "path_credit": "1", "path_credit_by": "teacher"}])
+def test_fitness_labels(tiny_labels, flags: dict[str, str]) -> None:
+    model = KeptModel(**{**TINY_ARGS, **flags})
     model.fit(tiny_labels, seed=0)
     preds = model.predict(tiny_labels, tiny_labels.items("test"))
     assert all(set(p.labels) == {"err_a", "err_b"} and p.score is None for p in preds)
@@ -441,3 +442,18 @@ def test_ridge_teacher_picks_the_groups_the_scores_depend_on() -> None:
     paths = teacher_paths(nodes, scores, actions, n_actions=2, steps=3)
     # tree_paths order: index = g1·16 + g2·4 + g3; the set's groups in order, the last repeated
     assert paths.tolist() == [0 * 16 + 1 * 4 + 2, 1 * 16 + 3 * 4 + 3, 0]  # action 0 (no videos): groups 0, 1, 2
+
+
+def test_ridge_teacher_reads_error_labels() -> None:
+    """FitnessAQA's targets: binary labels per exercise, absent (NaN) for the other exercise's labels."""
+    from kept.teacher import teacher_paths
+
+    gen = torch.Generator().manual_seed(1)
+    nodes = torch.randn(200, 4, 4, 3, generator=gen)
+    actions = torch.tensor([1] * 100 + [2] * 100)
+    labels = torch.full((200, 2), float("nan"))
+    labels[:100, 0] = (nodes[:100, :, 2, 0].sum(1) > 0).float()  # action 1's error: group 2
+    labels[100:, 1] = (nodes[100:, :, 0, 1].sum(1) + nodes[100:, :, 3, 2].sum(1) > 0).float()  # action 2's: 0, 3
+    labels[7, 0] = float("nan")  # a label absent on one video
+    paths = teacher_paths(nodes, labels, actions, n_actions=2, steps=3)
+    assert paths.tolist() == [0 * 16 + 1 * 4 + 2, 2 * 16 + 2 * 4 + 2, 0 * 16 + 3 * 4 + 3]
