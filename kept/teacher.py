@@ -55,7 +55,7 @@ def as_path(groups: Sequence[int], steps: int) -> list[int]:
 
 
 def _cv_error(feats: np.ndarray, target: np.ndarray) -> float:
-    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13)))
+    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13), gcv_mode="svd"))
     known = ~np.isnan(target)
     x, y = feats[known].reshape(int(known.sum()), -1), target[known]
     return float(np.mean((cross_val_predict(ridge, x, y, cv=5) - y) ** 2))
