@@ -32,10 +32,9 @@ def teacher_paths(
     y_all = targets.double().numpy().reshape(len(targets), -1)
     out = torch.zeros(n_actions + 1, dtype=torch.long)
     for action in range(n_actions + 1):
-        y = y_all[a_all == action]
-        known = y[:, (~np.isnan(y)).sum(0) >= 5]
-        fits = known.shape[1] > 0
-        groups = teacher_groups(x_all[a_all == action], known, steps) if fits else range(min(steps, n_groups))
+        rows = a_all == action
+        y = y_all[rows][:, (~np.isnan(y_all[rows])).sum(0) >= 5]
+        groups = teacher_groups(x_all[rows], y, steps) if y.shape[1] else range(min(steps, n_groups))
         out[action] = sum(g * n_groups ** (steps - 1 - i) for i, g in enumerate(as_path(groups, steps)))
     return out
 
@@ -45,8 +44,8 @@ def teacher_groups(feats: np.ndarray, targets: np.ndarray, steps: int) -> tuple[
     of a standardised ridge (alpha by inner CV) on the targets (V, or V×T summed over columns, each on the videos
     where it is not NaN)."""
     sets = [c for k in range(1, steps + 1) for c in itertools.combinations(range(feats.shape[2]), k)]
-    columns = targets.reshape(len(targets), -1).T
-    return min(sets, key=lambda groups: sum(_cv_error(feats[:, :, list(groups)], y) for y in columns))
+    columns = targets.reshape(len(targets), -1)
+    return min(sets, key=lambda groups: _cv_error(feats[:, :, list(groups)], columns))
 
 
 def as_path(groups: Sequence[int], steps: int) -> list[int]:
@@ -54,8 +53,17 @@ def as_path(groups: Sequence[int], steps: int) -> list[int]:
     return [groups[min(i, len(groups) - 1)] for i in range(steps)]
 
 
-def _cv_error(feats: np.ndarray, target: np.ndarray) -> float:
-    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13), gcv_mode="svd"))
-    known = ~np.isnan(target)
-    x, y = feats[known].reshape(int(known.sum()), -1), target[known]
-    return float(np.mean((cross_val_predict(ridge, x, y, cv=5) - y) ** 2))
+def _cv_error(feats: np.ndarray, targets: np.ndarray) -> float:
+    """The 5-fold CV squared error summed over the target columns (V×T), each on the videos where it is known;
+    columns known on the same videos share one fit (alpha per column, so the same as fitting them one by one)."""
+    ridge = make_pipeline(
+        StandardScaler(), RidgeCV(alphas=np.logspace(-1, 5, 13), gcv_mode="svd", alpha_per_target=True)
+    )
+    known = ~np.isnan(targets)
+    total = 0.0
+    for mask in np.unique(known, axis=1).T:
+        x = feats[mask].reshape(int(mask.sum()), -1)
+        y = targets[mask][:, (known == mask[:, None]).all(0)]
+        pred = cross_val_predict(ridge, x, y, cv=5).reshape(y.shape)  # a single column comes back 1-D
+        total += float(((pred - y) ** 2).mean(0).sum())
+    return total

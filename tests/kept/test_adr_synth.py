@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from adrbench.dataset import Dataset
 from adrbench.protocols.paths import path_metrics
 from adrbench.records import PairPrediction
 from adrbench.tasks import get_task
@@ -13,9 +14,8 @@ from kept.adapter import KeptModel
 from kept.variants import VARIANTS
 
 
-def _path_metrics(preset: dict[str, str]) -> dict[str, float]:
+def _path_metrics(data: Dataset, preset: dict[str, str]) -> dict[str, float]:
     """The path metrics of the test pairs (the one scoring path, adrbench.protocols.paths), no text decoded."""
-    data = get_task("adr-synth").load()
     model = KeptModel(**{**preset, "epochs": "3", "min_steps": "0", "threads": "1"})
     model.fit(data, seed=0)
     pairs = data.items("test")
@@ -30,13 +30,18 @@ def _path_metrics(preset: dict[str, str]) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def chosen() -> dict[str, float]:
-    return _path_metrics({})
+def data() -> Dataset:
+    return get_task("adr-synth").load()
 
 
 @pytest.fixture(scope="module")
-def taught() -> dict[str, float]:
-    return _path_metrics(VARIANTS["kept-credit"])
+def chosen(data: Dataset) -> dict[str, float]:
+    return _path_metrics(data, {})
+
+
+@pytest.fixture(scope="module")
+def taught(data: Dataset) -> dict[str, float]:
+    return _path_metrics(data, VARIANTS["kept-credit"])
 
 
 @pytest.mark.slow
